@@ -1,0 +1,62 @@
+"""The ``kiosk`` command: parses arguments and hands over to one module per subcommand.
+
+Edges decide how errors look: a known problem prints one clear line; anything
+unexpected prints a short notice without patient data and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from kiosk.errors import KioskError
+
+# Each module in kiosk.commands has ``register(subparsers, common)``; the order is the help's.
+COMMAND_MODULES = ("run", "preview", "validate", "submit", "records", "serve", "staff",
+                   "audit", "config", "web", "export")
+DEFAULT_COMMAND = "run"
+
+log = logging.getLogger("kiosk")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", metavar="DIR",
+                        help="data folder (default: $KIOSK_DATA_DIR, else a per-user folder)")
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="Patient intake kiosk for dry-needling clinics. "
+        f"With no command, runs '{DEFAULT_COMMAND}'.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"kiosk.commands.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"kiosk.commands.{name}":
+                raise
+            continue  # a command not built yet
+        module.register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not set(COMMAND_MODULES) & set(args_list) and not {"-h", "--help"} & set(args_list):
+        args_list.insert(0, DEFAULT_COMMAND)
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.handler(args) or 0)
+    except KioskError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
