@@ -1,0 +1,1 @@
+"""Widgets of the kiosk UI: one module per widget."""
