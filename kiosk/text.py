@@ -30,6 +30,16 @@ def clean_patient_text(value: str, multiline: bool = False) -> str:
     Answers are shown on terminals and web pages; an escape sequence in an answer
     could restyle or hijack the clinician's or the next patient's screen.
     """
+    text = strip_controls(value, multiline)
+    return text.strip() if not multiline else text.strip("\n\t ")
+
+
+def strip_controls(value: str, multiline: bool = False) -> str:
+    """Remove escape sequences and control characters, keeping spaces where they are.
+
+    For text still being typed: unlike :func:`clean_patient_text` it does not trim
+    the ends, so a space typed between two words survives.
+    """
     value = _ESCAPE_SEQUENCE.sub("", value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     kept = [
@@ -38,5 +48,4 @@ def clean_patient_text(value: str, multiline: bool = False) -> str:
         or not unicodedata.category(ch).startswith("C")
         or ch == " "
     ]
-    text = "".join(kept)
-    return text.strip() if not multiline else text.strip("\n\t ")
+    return "".join(kept)
