@@ -205,8 +205,7 @@ def _check_languages(questionnaire: Questionnaire) -> list[Problem]:
             continue
         for language in text:
             if language not in languages:
-                problems.append(Problem((*path, language),
-                                        f"language '{language}' is not in languages "
+                problems.append(Problem(path, f"language '{language}' is not in languages "
                                         f"{sorted(languages)}"))
         for language in sorted(languages - set(text)):
             problems.append(Problem(path, f"no '{language}' text; the "

@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from kiosk.checks import check_questionnaire
+from kiosk.checks import Problem, check_questionnaire
 from kiosk.questionnaire import ITEM_TYPES, Item, Questionnaire
 
 MAX_FILE_BYTES = 2_000_000
@@ -87,7 +87,10 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> LoadResult:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
         return LoadResult(None, [FileProblem(name, line, f"YAML syntax: {_yaml_reason(error)}")])
-    except (YAMLError, RecursionError, ValueError) as error:
+    except RecursionError:
+        return LoadResult(None, [FileProblem(name, 1, "YAML syntax: the file is nested too "
+                                                      "deeply to be a questionnaire")])
+    except (YAMLError, ValueError) as error:
         return LoadResult(None, [FileProblem(name, 1, f"YAML syntax: {error}")])
     if not isinstance(data, dict):
         return LoadResult(None, [FileProblem(name, 1, "the file must be a mapping with id, "
@@ -99,11 +102,10 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> LoadResult:
         salvaged = _salvage(data)
         checked = check_questionnaire(salvaged) if salvaged is not None else []
         problems = _schema_problems(error, data, name) + [
-            FileProblem(name, line_of(data, p.path), p.message) for p in checked if not p.warning
+            _located(name, data, p) for p in checked if not p.warning
         ]
         return LoadResult(None, sorted(problems, key=lambda p: p.line))
-    problems = [FileProblem(name, line_of(data, p.path), p.message, p.warning)
-                for p in check_questionnaire(questionnaire)]
+    problems = [_located(name, data, p) for p in check_questionnaire(questionnaire)]
     errors = [p for p in problems if not p.warning]
     return LoadResult(None if errors else questionnaire, problems)
 
@@ -146,6 +148,14 @@ def _salvage(data: dict[str, Any]) -> Questionnaire | None:
 def _valid_part(node: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {key: node[key] for key in keys if isinstance(node.get(key), str | int | list)
             and not isinstance(node.get(key), bool)}
+
+
+def _located(name: str, data: Any, problem: Problem) -> FileProblem:
+    """Place a cross-item problem at its line, naming its item if the message does not."""
+    message = problem.message
+    if not message.startswith(("item ", "section ", "score ")):
+        message = f"{_describe(data, problem.path)}{message}"
+    return FileProblem(name, line_of(data, problem.path), message, problem.warning)
 
 
 def _yaml_reason(error: MarkedYAMLError) -> str:

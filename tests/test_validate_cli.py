@@ -1,0 +1,63 @@
+"""`kiosk validate` as staff run it: exit status, OK summary, PATH:LINE lines on stderr."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+KIOSK = str(Path(sys.executable).with_name("kiosk"))
+
+GOOD = """
+id: good
+version: 3
+title: Good
+sections:
+  - id: s
+    title: S
+    items:
+      - id: a
+        type: yes_no
+        label: A?
+      - id: b
+        type: text
+        label: B
+        show_if: a == true
+"""
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([KIOSK, "validate", *args], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_a_good_file_passes_with_a_one_line_summary(write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml(GOOD)
+    done = run(str(path))
+    assert done.returncode == 0
+    assert done.stdout == f"{path}: OK, 'good' version 3, 1 sections, 2 items\n"
+    assert done.stderr == ""
+
+
+def test_a_broken_file_fails_with_its_lines(write_yaml: Callable[..., Path]) -> None:
+    good = write_yaml(GOOD, "good.yaml")
+    broken = write_yaml(GOOD.replace("show_if: a == true", "show_if: aa == true"), "bad.yaml")
+    done = run(str(good), str(broken))
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"{good}: OK")
+    assert done.stderr.splitlines() == [
+        f"{broken}:14: item 'b': show_if refers to unknown or later item 'aa'",
+        f"{broken}: FAILED, 1 error(s)",
+    ]
+    assert "Traceback" not in done.stderr
+
+
+def test_garbage_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.yaml"
+    garbage.write_bytes(b"\x00\xff\xfe{{{[[[: :")
+    done = run(str(garbage), str(tmp_path / "missing.yaml"))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"{garbage}:1: the file is not UTF-8 text" in done.stderr
+    assert f"{tmp_path / 'missing.yaml'}:0: cannot read the file" in done.stderr
