@@ -1,0 +1,1 @@
+"""The pieces behind :mod:`kiosk.store`: durable files, the folder layout, records, audit."""

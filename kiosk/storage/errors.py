@@ -1,0 +1,28 @@
+"""Store problems, each a one-line message a person can act on (the CLI prints ``str()``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.errors import KioskError
+
+RESTORE_ADVICE = ("restore it from a backup (or move it out of the data folder and accept "
+                  "losing what it held), then try again")
+
+
+class StoreError(KioskError):
+    """Any store problem; ``str()`` is one clear line."""
+
+
+class StoreDamaged(StoreError):
+    """A damaged or unreadable data file. It is never rewritten, renamed or repaired."""
+
+    def __init__(self, path: Path, problem: str, advice: str = RESTORE_ADVICE) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"damaged data file {path}: {problem}; the kiosk stopped and left "
+                         f"the file unchanged: {advice}")
+
+
+class RecordNotFound(StoreError):
+    """No stored record has that id or short code."""

@@ -1,0 +1,80 @@
+"""Where each piece lives in the data folder, so every file stays small for years.
+
+    records/2026/11/2026-11-23.json   the intakes submitted that day (UTC), a TinyDB file
+    audit/2026/11/2026-11-23.json     the audit events of that day, a TinyDB file
+    index/ids/ab.json                 record id -> its day, bucketed by the id's first 2 chars
+    index/codes/AC.json               short code -> record id, bucketed the same way
+    index/audit/ab.json               record id -> the days it has audit events
+    questionnaires/<hash>.json        each questionnaire's content, once per content hash
+    documents/<name>.json             small named documents (staff accounts, sessions)
+    drafts.json                       the answers so far, one per kiosk station
+    store.lock                        the cross-process lock writers hold
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+RECORDS = "records"
+AUDIT = "audit"
+INDEX = "index"
+QUESTIONNAIRES = "questionnaires"
+DOCUMENTS = "documents"
+DRAFTS_FILE = "drafts.json"
+LOCK_FILE = "store.lock"
+TOP_FOLDERS = (RECORDS, AUDIT, INDEX, QUESTIONNAIRES, DOCUMENTS)
+
+ID_INDEX = "ids"
+CODE_INDEX = "codes"
+AUDIT_INDEX = "audit"
+
+_DAY_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.json$")
+_YEAR = re.compile(r"^\d{4}$")
+_MONTH = re.compile(r"^\d{2}$")
+_BUCKET_CHAR = re.compile(r"[A-Za-z0-9]")
+DOCUMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
+CONTENT_HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+def day_of(moment: dt.datetime) -> str:
+    """The UTC day a moment falls on, as ``YYYY-MM-DD`` (the partition a record goes in)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).date().isoformat()
+
+
+def day_file(root: Path, folder: str, day: str) -> Path:
+    return root / folder / day[:4] / day[5:7] / f"{day}.json"
+
+
+def bucket(key: str) -> str:
+    """Two characters of the key that name its index file; anything unusual shares ``__``."""
+    head = key[:2]
+    if len(head) == 2 and all(_BUCKET_CHAR.match(c) for c in head):
+        return head
+    return "__"
+
+
+def index_file(root: Path, index: str, key: str) -> Path:
+    return root / INDEX / index / f"{bucket(key)}.json"
+
+
+def days_stored(root: Path, folder: str) -> list[str]:
+    """Every day that has a partition file in ``folder``, oldest first."""
+    days: list[str] = []
+    for year in _sorted_names(root / folder, _YEAR):
+        for month in _sorted_names(root / folder / year, _MONTH):
+            for name in _sorted_names(root / folder / year / month, _DAY_FILE):
+                days.append(name.removesuffix(".json"))
+    return days
+
+
+def _sorted_names(folder: Path, pattern: re.Pattern[str]) -> list[str]:
+    try:
+        names = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(name for name in names if pattern.match(name))

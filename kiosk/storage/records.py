@@ -1,0 +1,188 @@
+"""Intake records: one small TinyDB file per submission day, found through bucketed indexes.
+
+A save reads and writes three small files (the id bucket, the short-code bucket
+and the day's file), so its cost does not grow with the records behind it. The
+indexes are written before the day's file: a crash in between leaves an index
+entry without a record, which reads as "not found" and was never acknowledged,
+rather than a record that nothing can find.
+
+Callers hold the store lock around :func:`save` and :func:`mark_reviewed`;
+reads need no lock because every file is replaced whole by a rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from tinydb import where
+from tinydb.table import Document
+
+from kiosk.ids import looks_like_record_id, looks_like_short_code, new_short_code
+from kiosk.intake import Intake
+from kiosk.storage.errors import RecordNotFound, StoreDamaged, StoreError
+from kiosk.storage.files import (
+    ensure_private_dir,
+    open_tinydb,
+    read_json,
+    text_map_shape,
+    write_json,
+)
+from kiosk.storage.layout import (
+    CODE_INDEX,
+    ID_INDEX,
+    RECORDS,
+    day_file,
+    day_of,
+    days_stored,
+    index_file,
+)
+
+TABLE = "intakes"
+DAY_KIND = "the intake records of one day"
+ID_INDEX_KIND = "the record-id index"
+CODE_INDEX_KIND = "the short-code index"
+
+
+def save(root: Path, intake: Intake) -> None:
+    """Store the intake (or replace it, if its id is stored); durable when this returns.
+
+    A short code already used by another record is replaced by a fresh one on
+    ``intake`` itself, so the caller shows the patient the code that was stored.
+    """
+    day = day_of(intake.submitted_at or intake.created_at)
+    ids_path = index_file(root, ID_INDEX, intake.id)
+    ids = _read_index(ids_path, ID_INDEX_KIND)
+    stored_day = ids.get(intake.id)
+    if stored_day is not None and stored_day != day:
+        raise StoreError(f"record {intake.id} is already stored under {stored_day}; "
+                         "its submission time cannot change")
+    path = day_file(root, RECORDS, day)
+    with open_tinydb(path, DAY_KIND) as db:
+        table = db.table(TABLE)
+        stored = table.get(where("id") == intake.id)  # reads (and checks) the day's file first
+        if isinstance(stored, Document):
+            intake.short_code = str(stored.get("short_code", intake.short_code))
+        else:
+            _claim_short_code(root, intake)
+        if stored_day is None:
+            ids[intake.id] = day
+            _write_index(ids_path, ids)
+        ensure_private_dir(path.parent)
+        table.upsert(intake.model_dump(mode="json"), where("id") == intake.id)
+
+
+def _claim_short_code(root: Path, intake: Intake) -> None:
+    """Record the intake's short code in the index, drawing a fresh one while it is taken."""
+    while True:
+        path = index_file(root, CODE_INDEX, intake.short_code)
+        codes = _read_index(path, CODE_INDEX_KIND)
+        owner = codes.get(intake.short_code)
+        if owner is None or owner == intake.id:
+            break
+        intake.short_code = new_short_code()
+    if owner is None:
+        codes[intake.short_code] = intake.id
+        _write_index(path, codes)
+
+
+def find_id(root: Path, id_or_short_code: str) -> str:
+    """The record id a typed id or short code stands for, or :class:`RecordNotFound`."""
+    key = id_or_short_code.strip()
+    if looks_like_record_id(key.lower()):
+        return key.lower()
+    if looks_like_short_code(key):
+        owner = _read_index(index_file(root, CODE_INDEX, key.upper()), CODE_INDEX_KIND) \
+            .get(key.upper())
+        if owner is not None:
+            return owner
+    raise RecordNotFound(f"no record has the id or short code {key!r}")
+
+
+def get(root: Path, id_or_short_code: str) -> Intake:
+    record_id = find_id(root, id_or_short_code)
+    day = _read_index(index_file(root, ID_INDEX, record_id), ID_INDEX_KIND).get(record_id)
+    if day is not None:
+        path = day_file(root, RECORDS, day)
+        with open_tinydb(path, DAY_KIND) as db:
+            document = db.table(TABLE).get(where("id") == record_id)
+        if isinstance(document, Document):
+            return to_intake(document, path)
+    raise RecordNotFound(f"no record has the id or short code {id_or_short_code.strip()!r}")
+
+
+def mark_reviewed(root: Path, id_or_short_code: str, reviewer: str) -> Intake:
+    """Mark the record reviewed by ``reviewer``; one already reviewed keeps its first review."""
+    intake = get(root, id_or_short_code)
+    if intake.status == "reviewed":
+        return intake
+    intake.status = "reviewed"
+    intake.reviewed_at = dt.datetime.now(dt.UTC)
+    intake.reviewed_by = reviewer
+    path = day_file(root, RECORDS, day_of(intake.submitted_at or intake.created_at))
+    with open_tinydb(path, DAY_KIND) as db:
+        db.table(TABLE).update(intake.model_dump(mode="json"), where("id") == intake.id)
+    return intake
+
+
+def list_intakes(root: Path, *, status: str | None = None, since: dt.date | None = None,
+                 until: dt.date | None = None, limit: int | None = None) -> list[Intake]:
+    """Newest submitted first; ``since``/``until`` are days on this machine's clock."""
+    found: list[Intake] = []
+    # Days are UTC; a local day can reach into the UTC day either side of it.
+    first = (since - dt.timedelta(days=1)).isoformat() if since else None
+    last = (until + dt.timedelta(days=1)).isoformat() if until else None
+    for day in reversed(days_stored(root, RECORDS)):
+        if (limit is not None and len(found) >= limit) or (first and day < first):
+            break
+        if last and day > last:
+            continue
+        found += [intake for intake in read_day(root, day)
+                  if _wanted(intake, status, since, until)]
+    return found[:limit] if limit is not None else found
+
+
+def read_day(root: Path, day: str) -> list[Intake]:
+    """The intakes of one day, newest first."""
+    path = day_file(root, RECORDS, day)
+    with open_tinydb(path, DAY_KIND) as db:
+        documents = db.table(TABLE).all()
+    intakes = [to_intake(document, path) for document in documents]
+    return sorted(intakes, key=submitted, reverse=True)
+
+
+def submitted(intake: Intake) -> dt.datetime:
+    return intake.submitted_at or intake.created_at
+
+
+def _wanted(intake: Intake, status: str | None, since: dt.date | None,
+            until: dt.date | None) -> bool:
+    local_day = submitted(intake).astimezone().date()
+    return ((status is None or intake.status == status)
+            and (since is None or local_day >= since)
+            and (until is None or local_day <= until))
+
+
+def to_intake(document: dict[str, Any], path: Path) -> Intake:
+    try:
+        return Intake.model_validate(document)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        where_ = ".".join(str(part) for part in detail["loc"]) or "record"
+        raise StoreDamaged(path, f"it holds a record that is not an intake ({where_}: "
+                                 f"{detail['msg']})") from None
+
+
+def _read_index(path: Path, kind: str) -> dict[str, str]:
+    data: dict[str, str] | None = read_json(path, text_map_shape, kind)
+    return data if data is not None else {}
+
+
+def _write_index(path: Path, entries: dict[str, str]) -> None:
+    ensure_private_dir(path.parent)
+    write_json(path, entries)
+
+
+__all__ = ["find_id", "get", "list_intakes", "mark_reviewed", "read_day", "save"]

@@ -1,0 +1,216 @@
+"""The local store: intakes, drafts, the audit log and small documents, in the data folder.
+
+Every save is durable when it returns (temporary file, fsync, rename, folder
+fsync), writers take a cross-process lock around each read-modify-write, and a
+damaged file stops the operation with :class:`StoreDamaged` and is never
+touched. Each operation opens the files it needs afresh, so a long-lived
+process (the viewer, a kiosk) always sees other processes' writes. The folder
+layout is described in :mod:`kiosk.storage.layout`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+from tinydb import where
+from tinydb.table import Document
+
+from kiosk.intake import Intake, QuestionnairePin
+from kiosk.questionnaire import Questionnaire
+from kiosk.storage import audit, records
+from kiosk.storage.errors import RecordNotFound, StoreDamaged, StoreError
+from kiosk.storage.files import (
+    PRIVATE_FILE_MODE,
+    encode,
+    ensure_private_dir,
+    object_shape,
+    open_tinydb,
+    parse_json,
+    read_json,
+    write_durably,
+    write_json,
+)
+from kiosk.storage.layout import (
+    CONTENT_HASH,
+    DOCUMENT_NAME,
+    DOCUMENTS,
+    DRAFTS_FILE,
+    LOCK_FILE,
+    QUESTIONNAIRES,
+    TOP_FOLDERS,
+)
+from kiosk.storage.models import AuditEvent, Draft
+
+__all__ = ["AuditEvent", "Draft", "RecordNotFound", "Store", "StoreDamaged", "StoreError"]
+
+T = TypeVar("T")
+LOCK_TIMEOUT = 30.0  # seconds; a writer holds the lock for milliseconds
+DRAFTS_KIND = "the kiosk drafts"
+
+
+class Store:
+    """The data folder's records; safe to use from several processes at once."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.root = Path(data_dir)
+        for folder in (self.root, *(self.root / name for name in TOP_FOLDERS)):
+            ensure_private_dir(folder)
+        self._lock = FileLock(self.root / LOCK_FILE, timeout=LOCK_TIMEOUT,
+                              mode=PRIVATE_FILE_MODE, poll_interval=0.002)
+        self._questionnaires: dict[str, Questionnaire] = {}  # content never changes per hash
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the cross-process writer lock (re-entrant within one thread)."""
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise StoreError(f"the data folder {self.root} stayed locked by another kiosk "
+                             f"process for {LOCK_TIMEOUT:.0f} seconds; try again, or check "
+                             "for a stuck kiosk process") from None
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    # --- records -------------------------------------------------------------------------
+
+    def save_intake(self, intake: Intake, questionnaire: Questionnaire) -> None:
+        """Store the intake and its questionnaire's content; durable when this returns.
+
+        If the short code is already another record's, ``intake.short_code`` is
+        replaced by a fresh one (show the patient the code on the intake afterwards).
+        """
+        if intake.questionnaire != QuestionnairePin.of(questionnaire):
+            raise StoreError(f"record {intake.id} was taken with questionnaire "
+                             f"{intake.questionnaire.id} version {intake.questionnaire.version}, "
+                             "not the one given to save it with")
+        with self.locked():
+            self._keep_questionnaire(questionnaire)
+            records.save(self.root, intake)
+
+    def get_intake(self, id_or_short_code: str) -> Intake:
+        """The record with this id or short code, or :class:`RecordNotFound`."""
+        return records.get(self.root, id_or_short_code)
+
+    def list_intakes(self, *, status: str | None = None, since: dt.date | None = None,
+                     until: dt.date | None = None, limit: int | None = None) -> list[Intake]:
+        """Records newest submitted first; ``since``/``until`` are days on this machine's clock."""
+        return records.list_intakes(self.root, status=status, since=since, until=until,
+                                    limit=limit)
+
+    def mark_reviewed(self, record_id: str, reviewer: str) -> Intake:
+        with self.locked():
+            return records.mark_reviewed(self.root, record_id, reviewer)
+
+    # --- questionnaires ------------------------------------------------------------------
+
+    def _keep_questionnaire(self, questionnaire: Questionnaire) -> None:
+        path = self.root / QUESTIONNAIRES / f"{questionnaire.content_hash}.json"
+        if not path.exists():
+            write_json(path, questionnaire.model_dump(mode="json"))
+
+    def questionnaire_for(self, pin: QuestionnairePin) -> Questionnaire:
+        """The questionnaire exactly as the record was taken with it (stored once per hash)."""
+        known = self._questionnaires.get(pin.content_hash)
+        if known is not None:
+            return known
+        if not CONTENT_HASH.match(pin.content_hash):
+            raise StoreError(f"questionnaire {pin.id} version {pin.version} has no valid "
+                             "content hash")
+        path = self.root / QUESTIONNAIRES / f"{pin.content_hash}.json"
+        content = read_json(path, object_shape, "a questionnaire")
+        if content is None:
+            raise StoreError(f"the store does not hold questionnaire {pin.id} version "
+                             f"{pin.version} (content {pin.content_hash[:12]}); {path} is missing")
+        try:
+            questionnaire = Questionnaire.model_validate(content)
+        except ValidationError as error:
+            raise StoreDamaged(path, f"it does not hold a questionnaire "
+                                     f"({error.error_count()} problem(s))") from None
+        if questionnaire.content_hash != pin.content_hash:
+            raise StoreDamaged(path, "its content does not match the hash in its name")
+        self._questionnaires[pin.content_hash] = questionnaire
+        return questionnaire
+
+    # --- drafts --------------------------------------------------------------------------
+
+    def save_draft(self, draft: Draft) -> None:
+        """Keep the station's answers so far (replacing its previous draft); durable."""
+        with self.locked(), open_tinydb(self.root / DRAFTS_FILE, DRAFTS_KIND) as db:
+            db.table("drafts").upsert(draft.model_dump(mode="json"),
+                                      where("station") == draft.station)
+
+    def load_draft(self, station: str) -> Draft | None:
+        path = self.root / DRAFTS_FILE
+        with open_tinydb(path, DRAFTS_KIND) as db:
+            document = db.table("drafts").get(where("station") == station)
+        if not isinstance(document, Document):
+            return None
+        try:
+            return Draft.model_validate(document)
+        except ValidationError:
+            raise StoreDamaged(path, f"the draft of station {station!r} is not a draft") from None
+
+    def delete_draft(self, station: str) -> None:
+        """Forget the station's draft (on submit or reset); durable."""
+        with self.locked(), open_tinydb(self.root / DRAFTS_FILE, DRAFTS_KIND) as db:
+            table = db.table("drafts")
+            if table.contains(where("station") == station):
+                table.remove(where("station") == station)
+
+    # --- audit ---------------------------------------------------------------------------
+
+    def record_audit(self, event: AuditEvent) -> None:
+        with self.locked():
+            audit.append(self.root, event)
+
+    def audit_events(self, record_id: str | None = None) -> list[AuditEvent]:
+        """All events, or one record's, oldest first."""
+        return audit.events(self.root, record_id)
+
+    # --- small documents -----------------------------------------------------------------
+
+    def _document_path(self, name: str) -> Path:
+        if not DOCUMENT_NAME.match(name):
+            raise StoreError(f"{name!r} is not a valid document name (lowercase letters, "
+                             "digits, _ and -)")
+        return self.root / DOCUMENTS / f"{name}.json"
+
+    def read_document(self, name: str) -> dict[str, Any]:
+        """The named document, or ``{}`` if it was never written."""
+        data: dict[str, Any] | None = read_json(self._document_path(name), object_shape,
+                                                f"the {name!r} document")
+        return data if data is not None else {}
+
+    def update_document(self, name: str, change: Callable[[dict[str, Any]], T]) -> T:
+        """Read, ``change`` in place, and write the document durably under the lock.
+
+        If ``change`` raises, nothing is written; if it changes nothing, nothing is written.
+        """
+        path = self._document_path(name)
+        kind = f"the {name!r} document"
+        with self.locked():
+            before: bytes | None = None
+            try:
+                with open(path, "rb") as file:
+                    before = file.read()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                read_json(path, object_shape, kind)  # words the problem and raises
+                raise
+            document: dict[str, Any] = {} if before is None else \
+                parse_json(path, before, object_shape, kind)
+            result = change(document)
+            after = encode(document)
+            if after != before:
+                write_durably(path, after)
+            return result
+
