@@ -1,0 +1,180 @@
+"""FHIR R4 export: the pinned questionnaire as a ``Questionnaire``, each intake as a
+``QuestionnaireResponse`` plus a ``Flag`` per raised safety flag, gathered in a ``Bundle``.
+
+Plain dicts ready for JSON, so the kiosk needs no FHIR library at run time; the
+tests check every resource against the ``fhir.resources`` models. docs/export.md
+explains each choice made here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from kiosk.fhir_conditions import enable_when
+from kiosk.fhir_questionnaire import questionnaire_resource
+from kiosk.fhir_values import (
+    FLAG_CATEGORY_SYSTEM,
+    FLAG_DETAIL,
+    FLAG_ITEM_EXTENSION,
+    FLAG_LEVEL_NAMES,
+    FLAG_LEVEL_SYSTEM,
+    RECORD_SYSTEM,
+    Resource,
+    answer_value,
+    canonical,
+    full_url,
+    instant,
+    prefixed,
+    section_link_id,
+    texts,
+)
+from kiosk.intake import Intake, QuestionnairePin
+from kiosk.questionnaire import (
+    ActivitiesItem,
+    BodyMapItem,
+    ConsentItem,
+    InfoItem,
+    Item,
+    MultiChoiceItem,
+    Questionnaire,
+)
+
+__all__ = ["PinnedQuestionnaires", "bundle", "enable_when", "export_bundle", "flag_resources",
+           "questionnaire_resource", "record_bundle", "response_resource", "to_json"]
+
+
+class PinnedQuestionnaires(Protocol):
+    """Anything that returns the questionnaire content a record was taken with (the store)."""
+
+    def questionnaire_for(self, pin: QuestionnairePin) -> Questionnaire: ...
+
+
+# -- QuestionnaireResponse and Flags ---------------------------------------------------------
+
+def response_resource(intake: Intake, questionnaire: Questionnaire) -> Resource:
+    """The intake's answers as a ``QuestionnaireResponse`` in the questionnaire's structure."""
+    language = intake.language
+    groups = []
+    for section in questionnaire.sections:
+        answered = [entry for item in section.items
+                    for entry in _response_items(questionnaire, item,
+                                                 intake.answers.get(item.id), language)]
+        if answered:
+            groups.append({"linkId": section_link_id(section),
+                           **texts(questionnaire, section.title, language), "item": answered})
+    resource: Resource = {
+        "resourceType": "QuestionnaireResponse",
+        "id": intake.id,
+        "language": language,
+        "identifier": {"system": RECORD_SYSTEM, "value": intake.id},
+        "questionnaire": canonical(intake.questionnaire),
+        "status": "in-progress" if intake.status == "draft" else "completed",
+    }
+    if intake.submitted_at is not None:
+        resource["authored"] = instant(intake.submitted_at)
+    if groups:
+        resource["item"] = groups
+    return resource
+
+
+def _response_items(questionnaire: Questionnaire, item: Item, value: Any,
+                    language: str) -> list[dict[str, Any]]:
+    """The response item(s) for one answered item: none when unanswered or text only."""
+    if value is None or isinstance(item, InfoItem):
+        return []
+    head = {"linkId": item.id, **texts(questionnaire, item.label, language)}
+    if isinstance(item, ConsentItem):
+        return [{**head, "item": [
+            _answered(f"{item.id}.agreed", "Agreed", {"valueBoolean": bool(value["agreed"])}),
+            _answered(f"{item.id}.name", "Name", {"valueString": value["name"]}),
+            _answered(f"{item.id}.signed_on", "Signed on", {"valueDate": value["signed_on"]})]}]
+    if isinstance(item, ActivitiesItem):
+        return [{**head, "item": [
+            _answered(f"{item.id}.activity", "Activity", {"valueString": row["activity"]}),
+            _answered(f"{item.id}.rating", "Rating (0-10)", {"valueInteger": row["rating"]})]}
+            for row in value]
+    values = value if isinstance(item, MultiChoiceItem | BodyMapItem) else [value]
+    answers = []
+    for single in values:
+        mapped = answer_value(questionnaire, item, single, language)
+        if mapped is not None:
+            answers.append(prefixed("value", mapped))
+    return [{**head, "answer": answers}] if answers else []
+
+
+def _answered(link_id: str, text: str, answer: dict[str, Any]) -> dict[str, Any]:
+    return {"linkId": link_id, "text": text, "answer": [answer]}
+
+
+def flag_resources(intake: Intake) -> list[Resource]:
+    """One active ``Flag`` per raised safety flag, pointing at the intake's response."""
+    resources = []
+    for number, flag in enumerate(intake.flags, start=1):
+        resource: Resource = {
+            "resourceType": "Flag",
+            "id": f"{intake.id}-flag-{number}",
+            "extension": [
+                {"url": FLAG_DETAIL,
+                 "valueReference": {"reference": full_url("QuestionnaireResponse", intake.id)}},
+                {"url": FLAG_ITEM_EXTENSION, "valueString": flag.item_id}],
+            "status": "active",
+            "category": [{"coding": [{"system": FLAG_CATEGORY_SYSTEM, "code": "clinical",
+                                      "display": "Clinical"}]}],
+            "code": {"coding": [{"system": FLAG_LEVEL_SYSTEM, "code": flag.level,
+                                 "display": FLAG_LEVEL_NAMES[flag.level]}],
+                     "text": flag.message},
+            "subject": {"display": f"Patient of intake {intake.short_code}"},
+        }
+        if intake.submitted_at is not None:
+            resource["period"] = {"start": instant(intake.submitted_at)}
+        resources.append(resource)
+    return resources
+
+
+# -- Bundles ---------------------------------------------------------------------------------
+
+def bundle(records: Iterable[tuple[Intake, Questionnaire]],
+           now: dt.datetime | None = None) -> Resource:
+    """A ``collection`` Bundle: each questionnaire once, then each response and its flags."""
+    questionnaires: list[dict[str, Any]] = []
+    responses: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for intake, questionnaire in records:
+        key = canonical(intake.questionnaire)
+        if key not in seen:
+            seen.add(key)
+            questionnaires.append({"fullUrl": full_url("Questionnaire", key),
+                                   "resource": questionnaire_resource(questionnaire)})
+        responses.append({"fullUrl": full_url("QuestionnaireResponse", intake.id),
+                          "resource": response_resource(intake, questionnaire)})
+        responses += [{"fullUrl": full_url("Flag", flag["id"]), "resource": flag}
+                      for flag in flag_resources(intake)]
+    result: Resource = {"resourceType": "Bundle", "type": "collection",
+                        "timestamp": instant(now or dt.datetime.now(dt.UTC))}
+    if questionnaires or responses:
+        result["entry"] = questionnaires + responses
+    return result
+
+
+def export_bundle(store: PinnedQuestionnaires, intakes: Iterable[Intake]) -> Resource:
+    """The Bundle for many intakes, each with the questionnaire it was taken with."""
+    pinned: dict[QuestionnairePin, Questionnaire] = {}
+
+    def with_questionnaire(intake: Intake) -> tuple[Intake, Questionnaire]:
+        if intake.questionnaire not in pinned:
+            pinned[intake.questionnaire] = store.questionnaire_for(intake.questionnaire)
+        return intake, pinned[intake.questionnaire]
+
+    return bundle(with_questionnaire(intake) for intake in intakes)
+
+
+def record_bundle(store: PinnedQuestionnaires, intake: Intake) -> Resource:
+    """The Bundle for one record (the clinician's per-record download)."""
+    return export_bundle(store, [intake])
+
+
+def to_json(resource: Resource) -> str:
+    return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
