@@ -3,20 +3,28 @@
 A section screen builds one widget per item with :func:`screens.widgets.item_factory.widget_for`,
 reads ``value`` when it needs the answer, listens for :class:`ItemWidget.Changed`
 (to re-evaluate ``show_if``), and calls ``show_problem`` after a failed Next.
+
+Each widget shows the item's label, its help, a place for a problem message, then
+the controls of its type (``compose_answer``). All text is shown as plain text.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import Static
 
 from kiosk.questionnaire import Item, Questionnaire
+from screens.widgets.plain import plain, stylesheet
 
 
 class ItemWidget(Widget):
     """One question: its label, help, input controls and the place for a problem message."""
+
+    DEFAULT_CSS = stylesheet(__file__, "item_widget.tcss")
 
     class Changed(Message):
         """The patient changed this item's answer (``value`` is the raw, unchecked answer)."""
@@ -34,6 +42,22 @@ class ItemWidget(Widget):
         self.questionnaire = questionnaire
         self.language = language
         self._initial = value
+        self._problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain(self.text(self.item.label)), classes="item-label")
+        help_text = self.text(self.item.help)
+        if help_text:
+            yield Static(plain(help_text, multiline=True), classes="item-help")
+        yield Static(classes="item-problem")
+        yield from self.compose_answer()
+
+    def compose_answer(self) -> ComposeResult:
+        """The controls of this item type, below the label, help and problem message."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        self._show_problem_now()
 
     @property
     def value(self) -> Any:
@@ -42,7 +66,20 @@ class ItemWidget(Widget):
 
     def show_problem(self, message: str | None) -> None:
         """Show (or clear, with ``None``) the message beside this question."""
-        raise NotImplementedError
+        self._problem = message
+        if self.is_mounted:
+            self._show_problem_now()
+
+    def _show_problem_now(self) -> None:
+        problem = self.query_one(".item-problem", Static)
+        problem.update(plain(self._problem))
+        problem.display = bool(self._problem)
+        self.set_class(bool(self._problem), "-problem")
+
+    @property
+    def problem(self) -> str | None:
+        """The message shown beside the question now, if any."""
+        return self._problem
 
     def focus_input(self) -> None:
         """Move focus to this question's first control (after a failed Next)."""

@@ -1,0 +1,211 @@
+"""The body-map drawing: front and back side by side; tap a region, or arrows and Space."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from kiosk.body_map import GRID_HEIGHT, GRID_WIDTH, REGIONS_BY_ID, BodyRegion
+from screens.widgets.body_map_layout import (
+    CELL_WIDTH,
+    FIGURE_WIDTH,
+    VIEW_GAP,
+    VIEW_WIDTH,
+    VIEWS,
+    BodyLayout,
+    Direction,
+)
+from screens.widgets.plain import stylesheet
+from screens.widgets.wording import word
+
+TONES = 4
+CHOSEN_CELL = "▓" * CELL_WIDTH  # a pattern as well as a colour, for colour-blind patients
+EMPTY_CELL = " " * CELL_WIDTH
+
+
+class BodyFigure(Widget, can_focus=True):
+    """Draws the regions in alternating shades, chosen ones patterned; reports taps and keys.
+
+    The figure only says which region was pressed (``Toggled``); the question widget
+    keeps the chosen set and calls :meth:`show_chosen`.
+    """
+
+    DEFAULT_CSS = stylesheet(__file__, "body_figure.tcss")
+    COMPONENT_CLASSES = {
+        "body-figure--caption", "body-figure--chosen", "body-figure--cursor",
+        "body-figure--pointing", "body-figure--here",
+        *(f"body-figure--tone-{tone}" for tone in range(TONES)),
+    }
+    BINDINGS = [
+        Binding("up", "move('up')", "Up", show=False),
+        Binding("down", "move('down')", "Down", show=False),
+        Binding("left", "move('left')", "Left", show=False),
+        Binding("right", "move('right')", "Right", show=False),
+        Binding("space,enter", "choose", "Choose", show=False),
+    ]
+
+    cursor: reactive[str] = reactive("")
+    pointing: reactive[str | None] = reactive(None)  # under the mouse, if any
+
+    class Toggled(Message):
+        """The patient pressed the region ``region_id`` (tap, click, Space or Enter)."""
+
+        def __init__(self, figure: BodyFigure, region_id: str) -> None:
+            super().__init__()
+            self.figure = figure
+            self.region_id = region_id
+
+        @property
+        def control(self) -> BodyFigure:
+            return self.figure
+
+    def __init__(self, layout: BodyLayout, language: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.layout_ = layout
+        self.language = language
+        self._chosen: frozenset[str] = frozenset()
+        self._captions = [textwrap.wrap(word(f"{view}_caption", language), VIEW_WIDTH)
+                          for view in VIEWS]
+        self.caption_rows = max(len(lines) for lines in self._captions)
+        self.set_reactive(BodyFigure.cursor, layout.regions[0].id if layout.regions else "")
+
+    # -- what is chosen (owned by the question widget) -------------------------------
+
+    def show_chosen(self, region_ids: Iterable[str]) -> None:
+        self._chosen = frozenset(region_ids)
+        self.refresh()
+
+    # -- size and drawing -------------------------------------------------------------
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return FIGURE_WIDTH
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.caption_rows + GRID_HEIGHT + 1
+
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        if y < self.caption_rows:
+            return self._caption_line(y, base)
+        row = y - self.caption_rows
+        if row < GRID_HEIGHT:
+            return self._body_line(row, base)
+        if row == GRID_HEIGHT:
+            return self._here_line(base)
+        return Strip.blank(self.size.width, base)
+
+    def _style(self, name: str, partial: bool = True) -> Style:
+        # Shades are translucent over the widget's background, so they need the full
+        # (blended) style; the overlays only change what they set.
+        return self.get_component_rich_style(f"body-figure--{name}", partial=partial)
+
+    def _caption_line(self, y: int, base: Style) -> Strip:
+        style = base + self._style("caption")
+        texts = [lines[y] if y < len(lines) else "" for lines in self._captions]
+        text = texts[0].ljust(VIEW_WIDTH) + " " * VIEW_GAP + texts[1].ljust(VIEW_WIDTH)
+        return Strip([Segment(text, style)]).crop_extend(0, self.size.width, base)
+
+    def _body_line(self, row: int, base: Style) -> Strip:
+        segments: list[Segment] = []
+        for view in VIEWS:
+            if view != VIEWS[0]:
+                segments.append(Segment(" " * VIEW_GAP, base))
+            for column in range(GRID_WIDTH):
+                region = self.layout_.cells.get((view, column, row))
+                segments.append(self._cell(region, base))
+        return Strip(segments).crop_extend(0, self.size.width, base)
+
+    def _cell(self, region: BodyRegion | None, base: Style) -> Segment:
+        if region is None:
+            return Segment(EMPTY_CELL, base)
+        style = self._style(f"tone-{self.layout_.tones[region.id] % TONES}", partial=False)
+        text = EMPTY_CELL
+        if region.id in self._chosen:
+            style += self._style("chosen")
+            text = CHOSEN_CELL
+        if region.id == self.cursor and self.has_focus:
+            style += self._style("cursor")
+        elif region.id == self.pointing:
+            style += self._style("pointing")
+        return Segment(text, style)
+
+    def _here_line(self, base: Style) -> Strip:
+        shown = self.pointing or (self.cursor if self.has_focus else None)
+        text = ""
+        if shown in REGIONS_BY_ID:
+            text = word("pointing_at", self.language, name=REGIONS_BY_ID[shown].name(self.language))
+        return Strip([Segment(text, base + self._style("here"))]).crop_extend(
+            0, self.size.width, base)
+
+    # -- keys and pointer ---------------------------------------------------------------
+
+    def action_move(self, direction: Direction) -> None:
+        current = REGIONS_BY_ID.get(self.cursor)
+        if current is not None:
+            self.cursor = self.layout_.next_region(current, direction).id
+
+    def action_choose(self) -> None:
+        if self.cursor:
+            self.post_message(self.Toggled(self, self.cursor))
+
+    def region_under(self, event: events.MouseEvent) -> BodyRegion | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        return self.layout_.region_at(offset.x, offset.y - self.caption_rows)
+
+    def on_click(self, event: events.Click) -> None:
+        region = self.region_under(event)
+        if region is not None:
+            event.stop()
+            self.cursor = region.id
+            self.post_message(self.Toggled(self, region.id))
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        region = self.region_under(event)
+        self.pointing = region.id if region else None
+
+    def on_leave(self, event: events.Leave) -> None:
+        self.pointing = None
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+        self._scroll_cursor_visible()
+
+    def watch_pointing(self) -> None:
+        self.refresh()
+
+    def cursor_box(self) -> Region:
+        """Where the cursor region is drawn, relative to this widget's content."""
+        region = REGIONS_BY_ID[self.cursor]
+        column, row, width, height = self.layout_.screen_box(region)
+        return Region(column, row + self.caption_rows, width, height)
+
+    def _scroll_cursor_visible(self) -> None:
+        # The figure is taller than a 24-line screen's scroll area: keep the
+        # keyboard cursor (not just the figure's top) in view.
+        if not self.cursor or not self.region:
+            return
+        for ancestor in self.ancestors_with_self[1:]:
+            if isinstance(ancestor, Widget) and ancestor.allow_vertical_scroll:
+                box = self.cursor_box().translate(self.content_region.offset)
+                viewport = ancestor.scrollable_content_region
+                virtual = box.translate(-viewport.offset + ancestor.scroll_offset)
+                ancestor.scroll_to_region(virtual.grow((1, 0, 1, 0)), animate=False)
+                return

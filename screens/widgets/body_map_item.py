@@ -1,0 +1,68 @@
+"""Where it hurts: the body figure to tap, and the chosen regions listed by name under it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from kiosk.body_map import REGIONS_BY_ID
+from kiosk.questionnaire import BodyMapItem
+from screens.widgets.body_figure import BodyFigure
+from screens.widgets.body_map_layout import BodyLayout
+from screens.widgets.item_widget import ItemWidget
+from screens.widgets.plain import plain, stylesheet
+from screens.widgets.wording import word
+
+
+class BodyMapItemWidget(ItemWidget):
+    """Answer shape: ``list[str]`` of region ids in :data:`kiosk.body_map.REGIONS` order."""
+
+    DEFAULT_CSS = stylesheet(__file__, "body_map_item.tcss")
+    item: BodyMapItem
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.body_layout = BodyLayout.for_regions(self.item.regions)
+        allowed = {region.id for region in self.body_layout.regions}
+        initial = self._initial if isinstance(self._initial, list) else []
+        self._chosen: set[str] = {r for r in initial if r in allowed}
+
+    def compose_answer(self) -> ComposeResult:
+        yield BodyFigure(self.body_layout, self.language)
+        yield Static(classes="chosen-areas")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show()
+
+    @property
+    def value(self) -> list[str] | None:
+        return [r.id for r in self.body_layout.regions if r.id in self._chosen] or None
+
+    @property
+    def chosen_names(self) -> list[str]:
+        """The chosen regions' names in the patient's language, in figure order."""
+        return [REGIONS_BY_ID[r].name(self.language) for r in self.value or []]
+
+    def focus_input(self) -> None:
+        self.query_one(BodyFigure).focus(scroll_visible=False)
+        self.scroll_visible()
+
+    def toggle(self, region_id: str) -> None:
+        """Add the region to the chosen ones, or take it away if it was chosen."""
+        self._chosen ^= {region_id}
+        self._show()
+        self.announce_change()
+
+    def _show(self) -> None:
+        self.query_one(BodyFigure).show_chosen(self._chosen)
+        names = self.chosen_names
+        listing = (word("chosen_areas", self.language, names="; ".join(names)) if names
+                   else word("no_areas", self.language))
+        self.query_one(".chosen-areas", Static).update(plain(listing))
+
+    def on_body_figure_toggled(self, event: BodyFigure.Toggled) -> None:
+        event.stop()
+        self.toggle(event.region_id)

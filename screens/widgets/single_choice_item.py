@@ -1,0 +1,51 @@
+"""Choose one option: a radio-like column of large tiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+
+from kiosk.questionnaire import SingleChoiceItem
+from screens.widgets.choice_list import ChoiceList
+from screens.widgets.item_widget import ItemWidget
+
+RADIO_MARKS = ("( )", "(•)")
+
+
+class SingleChoiceItemWidget(ItemWidget):
+    """Answer shape: the chosen option's ``value`` (``None`` until chosen)."""
+
+    item: SingleChoiceItem
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        values = [option.value for option in self.item.options]
+        self._answer: str | None = self._initial if self._initial in values else None
+
+    def compose_answer(self) -> ComposeResult:
+        yield ChoiceList([self.text(option.label) for option in self.item.options], RADIO_MARKS)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self._answer is not None:
+            choices = self.query_one(ChoiceList)
+            choices.cursor = self._index(self._answer)
+            choices.show_chosen([choices.cursor])
+
+    def _index(self, value: str) -> int:
+        return [option.value for option in self.item.options].index(value)
+
+    @property
+    def value(self) -> str | None:
+        return self._answer
+
+    def focus_input(self) -> None:
+        self.query_one(ChoiceList).focus(scroll_visible=False)
+        self.scroll_visible()
+
+    def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
+        event.stop()
+        self._answer = self.item.options[event.index].value
+        event.choice_list.show_chosen([event.index])
+        self.announce_change()
