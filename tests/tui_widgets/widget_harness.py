@@ -1,0 +1,84 @@
+"""A tiny app that shows question widgets the way a section screen does, and reads the screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+from textual.geometry import Region
+
+from kiosk.questionnaire import Questionnaire
+from screens.widgets.item_factory import widget_for
+from screens.widgets.item_widget import ItemWidget
+
+Cell = tuple[str, Style]
+
+
+def questionnaire_of(*items: dict[str, Any], languages: tuple[str, ...] = ("en", "es"),
+                     ) -> Questionnaire:
+    """A one-section questionnaire holding ``items`` (plain dicts, as in a YAML file)."""
+    return Questionnaire.model_validate({
+        "id": "widget-test", "version": 1, "title": "Widget test",
+        "languages": list(languages),
+        "sections": [{"id": "only", "title": "Only section", "items": list(items)}],
+    })
+
+
+class WidgetHarness(App[None]):
+    """Mounts the widgets for every item of a questionnaire in one scrolling column."""
+
+    def __init__(self, questionnaire: Questionnaire, language: str = "en",
+                 values: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.questionnaire = questionnaire
+        self.language = language
+        self.values = values or {}
+        self.changes: list[tuple[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="section"):
+            for item in self.questionnaire.items():
+                yield widget_for(item, self.questionnaire, self.language,
+                                 self.values.get(item.id))
+
+    def widget(self, item_id: str) -> ItemWidget:
+        return self.query_one(f"#item-{item_id}", ItemWidget)
+
+    def on_item_widget_changed(self, event: ItemWidget.Changed) -> None:
+        self.changes.append((event.item_id, event.value))
+
+
+def screen_cells(app: App[Any], region: Region | None = None) -> list[list[Cell]]:
+    """What the terminal shows: one (character, style) per cell, row by row (optionally cropped).
+
+    Read from the same compositor output that is written to the terminal.
+    """
+    update = app.screen._compositor.render_update(full=True)
+    rows: list[list[Cell]] = []
+    for line in update.strips:  # type: ignore[attr-defined]
+        cells: list[Cell] = []
+        for strip in line:
+            for segment in Segment.filter_control(strip):
+                for character in segment.text:
+                    cells.append((character, segment.style or Style()))
+        rows.append(cells)
+    if region is None:
+        return rows
+    return [row[region.x:region.right] for row in rows[region.y:region.bottom]]
+
+
+def screen_lines(app: App[Any], region: Region | None = None) -> list[str]:
+    """The text on screen, one string per row."""
+    return ["".join(character for character, _ in row) for row in screen_cells(app, region)]
+
+
+def find_text(app: App[Any], text: str) -> tuple[int, int]:
+    """(column, row) where ``text`` first appears on screen; AssertionError if it does not."""
+    for y, line in enumerate(screen_lines(app)):
+        x = line.find(text)
+        if x >= 0:
+            return x, y
+    raise AssertionError(f"{text!r} is not on screen")
