@@ -78,6 +78,11 @@ _BACK_MIDLINE: list[_Part] = [
 _SIDE_NAMES = {"right": ("Right", "derecho/a"), "left": ("Left", "izquierdo/a")}
 
 
+def _first_upper(text: str) -> str:
+    """Capitalize the first letter only: "mandíbula (ATM)" keeps its ATM."""
+    return text[:1].upper() + text[1:]
+
+
 def _mirror(x: int, w: int) -> int:
     return GRID_WIDTH - x - w
 
@@ -90,14 +95,14 @@ def _build() -> tuple[BodyRegion, ...]:
     ):
         far_side = "left" if near_side == "right" else "right"
         for part, en, es, x, y, w, h in midline:
-            regions.append(BodyRegion(f"{view}.{part}", view, en.capitalize(),  # type: ignore[arg-type]
-                                      es.capitalize(), x, y, w, h))
+            regions.append(BodyRegion(f"{view}.{part}", view, _first_upper(en),  # type: ignore[arg-type]
+                                      _first_upper(es), x, y, w, h))
         for part, en, es, x, y, w, h in paired:
             for side, sx in ((near_side, x), (far_side, _mirror(x, w))):
                 side_en, side_es = _SIDE_NAMES[side]
                 regions.append(BodyRegion(
                     f"{view}.{part}.{side}", view,  # type: ignore[arg-type]
-                    f"{side_en} {en}", f"{es.capitalize()} ({side_es})", sx, y, w, h,
+                    f"{side_en} {en}", f"{_first_upper(es)} ({side_es})", sx, y, w, h,
                 ))
     return tuple(regions)
 

@@ -90,6 +90,8 @@ def _check(node: ast.expr, names: set[str]) -> None:
             raise ExpressionError("attributes (a.b) are not allowed")
         case ast.Subscript():
             raise ExpressionError("subscripts (a[b]) are not allowed")
+        case ast.BinOp() | ast.UnaryOp():
+            raise ExpressionError("arithmetic (+ - * / and signs on names) is not allowed")
         case _:
             raise ExpressionError(f"{type(node).__name__} is not allowed in a condition")
 

@@ -223,6 +223,9 @@ def _explain(detail: Any, node: Any) -> str:
     if kind == "union_tag_not_found":
         return f"an item needs a type: one of {', '.join(ITEM_TYPES)}"
     if kind == "string_pattern_mismatch":
+        if " " in detail["ctx"].get("pattern", ""):  # option values allow spaces, ids do not
+            return (f"{node!r} is not a valid option value: use letters, digits, spaces, "
+                    "_ . or - (starting with a letter or digit)")
         return (f"{node!r} is not a valid id: use lowercase letters, digits and _ "
                 "(starting with a letter)")
     if kind == "too_short":
