@@ -1,0 +1,98 @@
+"""``kiosk serve``: the clinician viewer on its own, for phones on the clinic network."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import ssl
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import load_settings
+from kiosk.errors import KioskError
+from kiosk.link import DEFAULT_PORT, check_public_url, default_public_url
+from kiosk.paths import resolve_data_dir
+from kiosk.store import Store
+from kiosk.viewer import start_viewer, viewer_answers
+from kiosk.viewer.accounts import StaffAccounts
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "serve", parents=[common], help="serve the clinician viewer the QR codes open",
+        description="Serve the clinician viewer. Phones open {public URL}/i/{record id} "
+                    "after a staff login. Stop with Ctrl+C.")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; 0.0.0.0 for every "
+                             "network the machine is on)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"port to listen on (default {DEFAULT_PORT})")
+    parser.add_argument("--public-url", metavar="URL",
+                        help="how phones reach this viewer, e.g. https://kiosk.clinic.lan:8765 "
+                             "(default: the config file or KIOSK_PUBLIC_URL, else this "
+                             "machine's address)")
+    parser.add_argument("--certfile", metavar="FILE", type=Path,
+                        help="TLS certificate (PEM) to serve https with")
+    parser.add_argument("--keyfile", metavar="FILE", type=Path,
+                        help="the certificate's private key (PEM), if not in --certfile")
+    parser.set_defaults(handler=run)
+
+
+def tls_context(certfile: Path | None, keyfile: Path | None) -> ssl.SSLContext | None:
+    """The server TLS context for --certfile/--keyfile, or None to serve plain http."""
+    if certfile is None:
+        if keyfile is not None:
+            raise KioskError("--keyfile needs --certfile")
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(certfile, keyfile)
+    except (OSError, ssl.SSLError) as error:
+        reason = getattr(error, "strerror", None) or getattr(error, "reason", None) or error
+        raise KioskError(f"cannot use the certificate {certfile}"
+                         f"{f' with key {keyfile}' if keyfile else ''}: {reason}") from None
+    return context
+
+
+def public_url_for(args: argparse.Namespace, data_dir: Path, secure: bool) -> str:
+    """--public-url, else the settings (file or env), else this machine's address."""
+    chosen = args.public_url or load_settings(data_dir).public_url
+    if chosen:
+        return check_public_url(chosen)
+    url = default_public_url(args.host, args.port)
+    return "https://" + url.removeprefix("http://") if secure else url
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(args.data)
+    store = Store(data_dir)
+    ssl_context = tls_context(args.certfile, args.keyfile)
+    public_url = public_url_for(args, data_dir, ssl_context is not None)
+    if viewer_answers(args.host, args.port):
+        raise KioskError(f"a kiosk viewer already answers on port {args.port}; phones can use "
+                         "that one (or choose another --port)")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    has_staff = bool(StaffAccounts(store).all_accounts())
+    asyncio.run(_serve(store, args.host, args.port, public_url, ssl_context, has_staff))
+    return 0
+
+
+async def _serve(store: Store, host: str, port: int, public_url: str,
+                 ssl_context: ssl.SSLContext | None, has_staff: bool) -> None:
+    running = await start_viewer(store, host, port, public_url, ssl_context)
+    scheme = "https" if ssl_context else "http"
+    print(f"Clinician viewer listening on {scheme}://{host}:{running.port}", flush=True)
+    print(f"QR links open {public_url}/i/...", flush=True)
+    if host in LOOPBACK:
+        print("Only this machine can reach it; to let clinic phones in, add --host 0.0.0.0",
+              flush=True)
+    if not has_staff:
+        print("No staff accounts yet: add one with 'kiosk staff add NAME'", flush=True)
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        await asyncio.Event().wait()  # until Ctrl+C cancels this task
+    finally:
+        await running.stop()

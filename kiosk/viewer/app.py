@@ -1,0 +1,57 @@
+"""The clinician viewer as an aiohttp application: routes, middleware and shared context."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from aiohttp import web
+
+from kiosk.link import check_public_url
+from kiosk.store import Store
+from kiosk.viewer import auth, pages
+from kiosk.viewer.accounts import StaffAccounts
+from kiosk.viewer.context import PACKAGE_DIR, VIEWER, ViewerContext
+from kiosk.viewer.security import add_security_headers, plain_errors
+from kiosk.viewer.sessions import Sessions
+from kiosk.viewer.throttle import LoginThrottle
+
+MAX_REQUEST_BYTES = 64 * 1024  # a login or review form is tiny; refuse anything bigger
+
+# Route names are what the access log shows instead of the path (which may hold a record id).
+ROUTE_NAMES = {
+    "day-list": "intake list",
+    "record-json": "record json",
+    "record-page": "record page",
+    "record-review": "mark reviewed",
+    "login-form": "login form",
+    "login": "login",
+    "logout": "logout",
+    "health": "health check",
+    "stylesheet": "stylesheet",
+}
+
+
+def create_app(store: Store, *, public_url: str, secure_cookies: bool,
+               clock: Callable[[], float] = time.time) -> web.Application:
+    """The viewer over ``store``; ``clock`` (seconds) is injectable for session-expiry tests."""
+    app = web.Application(middlewares=[plain_errors], client_max_size=MAX_REQUEST_BYTES)
+    app[VIEWER] = ViewerContext(
+        store=store, public_url=check_public_url(public_url), secure_cookies=secure_cookies,
+        clock=clock, accounts=StaffAccounts(store), sessions=Sessions(store, clock),
+        throttle=LoginThrottle(clock),
+    )
+    css = (PACKAGE_DIR / "static" / "viewer.css").read_bytes()
+    app.router.add_get("/", pages.day_list, name="day-list")
+    # The JSON route comes first: "/i/{ref}" would otherwise take "ID.json" as a ref.
+    app.router.add_get(r"/i/{ref:[A-Za-z0-9]{1,40}}.json", pages.record_json,
+                       name="record-json")
+    app.router.add_get("/i/{ref}", pages.record_page, name="record-page")
+    app.router.add_post("/i/{ref}/review", pages.mark_reviewed, name="record-review")
+    app.router.add_get("/login", auth.login_form, name="login-form")
+    app.router.add_post("/login", auth.log_in, name="login")
+    app.router.add_post("/logout", auth.log_out, name="logout")
+    app.router.add_get("/healthz", pages.health, name="health")
+    app.router.add_get("/static/viewer.css", pages.stylesheet(css), name="stylesheet")
+    app.on_response_prepare.append(add_security_headers)
+    return app

@@ -1,0 +1,129 @@
+"""Staff login and logout, and the session check every record page makes first.
+
+Handlers do their store reads, writes and password hashing in a worker thread: the
+viewer may share its asyncio loop with the kiosk's screen, which must not stall.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import secrets
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from kiosk.viewer.accounts import normalize_name, verify_password
+from kiosk.viewer.context import ViewerContext, viewer
+from kiosk.viewer.security import safe_next, tokens_match
+from kiosk.viewer.sessions import COOKIE_NAME, Session
+
+# The login form's CSRF token travels in this cookie and in a hidden field (double submit).
+LOGIN_COOKIE = "kiosk_login"
+
+
+def see_other(location: str) -> web.Response:
+    """A 303 redirect as a plain response, so cookies can be set on it."""
+    return web.Response(status=303, headers={"Location": location})
+
+
+def _cookie(response: web.StreamResponse, context: ViewerContext, name: str, value: str,
+            path: str = "/") -> None:
+    response.set_cookie(name, value, path=path, httponly=True, samesite="Strict",
+                        secure=context.secure_cookies)
+
+
+def current_session(request: web.Request) -> Session | None:
+    return viewer(request).sessions.find(request.cookies.get(COOKIE_NAME))
+
+
+def require_session(request: web.Request, return_to: str | None = None) -> Session:
+    """The staff session, or a redirect to the login page that comes back here afterwards."""
+    session = current_session(request)
+    if session is None:
+        target = safe_next(return_to or request.path_qs)
+        raise web.HTTPSeeOther("/login?" + urlencode({"next": target}))
+    return session
+
+
+def client_address(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+def _login_page(request: web.Request, *, next_path: str, problem: str = "",
+                username: str = "", status: int = 200) -> web.Response:
+    context = viewer(request)
+    csrf = request.cookies.get(LOGIN_COOKIE)
+    if not csrf or len(csrf) > 100:
+        csrf = secrets.token_urlsafe(32)
+    response = context.render("login.html", status=status, session=None, csrf=csrf,
+                              next=next_path, problem=problem, username=username)
+    _cookie(response, context, LOGIN_COOKIE, csrf, path="/login")
+    return response
+
+
+async def login_form(request: web.Request) -> web.StreamResponse:
+    """GET /login: the form, or straight on if already logged in."""
+    return await asyncio.to_thread(_login_form, request)
+
+
+def _login_form(request: web.Request) -> web.StreamResponse:
+    next_path = safe_next(request.query.get("next"))
+    if current_session(request) is not None:
+        return see_other(next_path)
+    return _login_page(request, next_path=next_path)
+
+
+async def log_in(request: web.Request) -> web.StreamResponse:
+    """POST /login: check the form's token, the throttle, then the password."""
+    form = await request.post()
+    return await asyncio.to_thread(_log_in, request, form)
+
+
+def _log_in(request: web.Request, form: Mapping[str, object]) -> web.StreamResponse:
+    context = viewer(request)
+    next_path = safe_next(str(form.get("next", "")))
+    if not tokens_match(str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE)):
+        raise web.HTTPForbidden()
+    username = str(form.get("username", ""))[:64]
+    name, address = normalize_name(username), client_address(request)
+    password = str(form.get("password", ""))
+    wait, started = context.throttle.begin(name, address)
+    if wait is not None:
+        response = _login_page(
+            request, next_path=next_path, username=username, status=429,
+            problem=f"Too many failed logins. Try again in {max(1, math.ceil(wait / 60))} "
+                    "minute(s).")
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
+    stored = context.accounts.password_hash(name)
+    if not verify_password(password, stored):
+        context.audit(request, name if stored else "unknown", "login_failed")
+        return _login_page(request, next_path=next_path, username=username,
+                           problem="That name and password do not match.")
+    context.throttle.succeeded(name, address, started)
+    token, _session = context.sessions.start(name)
+    context.audit(request, name, "login")
+    response = see_other(next_path)
+    _cookie(response, context, COOKIE_NAME, token)
+    response.del_cookie(LOGIN_COOKIE, path="/login")
+    return response
+
+
+async def log_out(request: web.Request) -> web.StreamResponse:
+    """POST /logout: end the session (with the session's CSRF token) and go to the login page."""
+    form = await request.post()
+    return await asyncio.to_thread(_log_out, request, form)
+
+
+def _log_out(request: web.Request, form: Mapping[str, object]) -> web.StreamResponse:
+    context = viewer(request)
+    session = require_session(request, "/")
+    if not tokens_match(str(form.get("csrf", "")), session.csrf):
+        raise web.HTTPForbidden()
+    context.sessions.end(request.cookies.get(COOKIE_NAME, ""))
+    context.audit(request, session.user, "logout")
+    response = see_other("/login")
+    response.del_cookie(COOKIE_NAME, path="/")
+    return response

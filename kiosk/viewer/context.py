@@ -1,0 +1,63 @@
+"""What every viewer handler shares: the store, staff accounts, sessions, throttle, templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from kiosk.store import AuditEvent, Store
+from kiosk.viewer.accounts import StaffAccounts
+from kiosk.viewer.sessions import Sessions
+from kiosk.viewer.throttle import LoginThrottle
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SERVICE_NAME = "intake-kiosk-viewer"
+
+
+def template_environment() -> jinja2.Environment:
+    """Templates with autoescaping always on: every answer is patient text."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass
+class ViewerContext:
+    store: Store
+    public_url: str
+    secure_cookies: bool
+    clock: Callable[[], float]
+    accounts: StaffAccounts
+    sessions: Sessions
+    throttle: LoginThrottle
+    templates: jinja2.Environment = field(default_factory=template_environment)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.clock(), dt.UTC)
+
+    def audit(self, request: web.Request, actor: str, action: str,
+              record_id: str | None = None) -> None:
+        self.store.record_audit(AuditEvent(at=self.now(), actor=actor, action=action,
+                                           record_id=record_id, address=request.remote))
+
+    def render(self, template: str, status: int = 200, **values: Any) -> web.Response:
+        html = self.templates.get_template(template).render(**values)
+        return web.Response(text=html, status=status, content_type="text/html",
+                            headers={"Cache-Control": "no-store"})
+
+
+VIEWER: web.AppKey[ViewerContext] = web.AppKey("viewer", ViewerContext)
+
+
+def viewer(request: web.Request) -> ViewerContext:
+    return request.app[VIEWER]

@@ -1,0 +1,160 @@
+"""The viewer's pages: the day's intakes, one intake (HTML and JSON), and marking it reviewed.
+
+Every record id is checked against :mod:`kiosk.ids` before the store is asked, so a
+hostile path never reaches it; every view and review goes into the audit log. Store
+work runs in a worker thread, so the kiosk screen sharing this loop never stalls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from kiosk.ids import looks_like_record_id, looks_like_short_code
+from kiosk.intake import Intake
+from kiosk.questionnaire import FLAG_LEVELS, ConsentItem
+from kiosk.store import RecordNotFound
+from kiosk.viewer.auth import require_session, see_other
+from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
+from kiosk.viewer.record_view import local_time, record_view
+from kiosk.viewer.security import tokens_match
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def record_ref(request: web.Request) -> str:
+    """The record id or short code in the path, or a 404 if it cannot be one."""
+    ref = request.match_info.get("ref", "")
+    if looks_like_record_id(ref):
+        return ref
+    if looks_like_short_code(ref):
+        return ref.upper()
+    raise web.HTTPNotFound()
+
+
+def load_intake(context: ViewerContext, ref: str) -> Intake:
+    try:
+        return context.store.get_intake(ref)
+    except RecordNotFound:
+        raise web.HTTPNotFound() from None
+
+
+async def record_page(request: web.Request) -> web.StreamResponse:
+    """GET /i/{ref}: flags first, then pain, then every answer."""
+    return await asyncio.to_thread(_record_page, request)
+
+
+def _record_page(request: web.Request) -> web.StreamResponse:
+    context = viewer(request)
+    ref = record_ref(request)
+    session = require_session(request)
+    intake = load_intake(context, ref)
+    view = record_view(intake, context.store.questionnaire_for(intake.questionnaire))
+    context.audit(request, session.user, "view", intake.id)
+    return context.render("record.html", session=session, view=view)
+
+
+async def record_json(request: web.Request) -> web.StreamResponse:
+    """GET /i/{ref}.json: the stored record, for staff tools."""
+    return await asyncio.to_thread(_record_json, request)
+
+
+def _record_json(request: web.Request) -> web.StreamResponse:
+    context = viewer(request)
+    ref = record_ref(request)
+    session = require_session(request)
+    intake = load_intake(context, ref)
+    context.audit(request, session.user, "view_json", intake.id)
+    return web.Response(text=intake.model_dump_json(indent=2), content_type="application/json",
+                        headers=NO_STORE)
+
+
+async def mark_reviewed(request: web.Request) -> web.StreamResponse:
+    """POST /i/{ref}/review: set the status to reviewed (needs the session's CSRF token)."""
+    form = await request.post()
+    return await asyncio.to_thread(_mark_reviewed, request, form)
+
+
+def _mark_reviewed(request: web.Request, form: Mapping[str, object]) -> web.StreamResponse:
+    context = viewer(request)
+    ref = record_ref(request)
+    session = require_session(request, f"/i/{ref}")
+    if not tokens_match(str(form.get("csrf", "")), session.csrf):
+        raise web.HTTPForbidden()
+    intake = load_intake(context, ref)
+    try:
+        context.store.mark_reviewed(intake.id, session.user)
+    except RecordNotFound:
+        raise web.HTTPNotFound() from None
+    context.audit(request, session.user, "review", intake.id)
+    return see_other(f"/i/{intake.id}")
+
+
+@dataclass(frozen=True)
+class IntakeRow:
+    id: str
+    short_code: str
+    time: str
+    name: str
+    status: str
+    badges: Sequence[tuple[str, int]]
+
+
+def _patient_name(context: ViewerContext, intake: Intake) -> str:
+    """The name signed on the consent, if the questionnaire has one."""
+    questionnaire = context.store.questionnaire_for(intake.questionnaire)
+    for item in questionnaire.items():
+        answer = intake.answers.get(item.id)
+        if isinstance(item, ConsentItem) and isinstance(answer, dict):
+            return str(answer.get("name", ""))
+    return ""
+
+
+def _row(context: ViewerContext, intake: Intake) -> IntakeRow:
+    badges = [(level, len(intake.flags_at(level))) for level in FLAG_LEVELS
+              if intake.flags_at(level)]
+    return IntakeRow(intake.id, intake.short_code,
+                     local_time(intake.submitted_at or intake.created_at)[-5:],
+                     _patient_name(context, intake), intake.status, badges)
+
+
+async def day_list(request: web.Request) -> web.StreamResponse:
+    """GET /: one day's intakes (today unless ``day`` picks another), newest first."""
+    return await asyncio.to_thread(_day_list, request)
+
+
+def _day_list(request: web.Request) -> web.StreamResponse:
+    context = viewer(request)
+    session = require_session(request)
+    today = dt.datetime.fromtimestamp(context.clock()).date()
+    day, problem = today, ""
+    asked = request.query.get("day", "")
+    if asked:
+        try:
+            day = dt.date.fromisoformat(asked[:10])
+        except ValueError:
+            problem = "That is not a date; showing today."
+    rows = [_row(context, intake) for intake in context.store.list_intakes(since=day, until=day)]
+    context.audit(request, session.user, "list")
+    label = "today" if day == today else f"on {day.isoformat()}"
+    return context.render("index.html", session=session, rows=rows, day=day.isoformat(),
+                          today=today.isoformat(), day_label=label, problem=problem)
+
+
+async def health(request: web.Request) -> web.StreamResponse:
+    """GET /healthz: says this port is a kiosk viewer, so a second one is not started."""
+    return web.json_response({"service": SERVICE_NAME})
+
+
+def stylesheet(css: bytes) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """GET /static/viewer.css, read once: the only static file, so no path ever reaches disk."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return web.Response(body=css, content_type="text/css", charset="utf-8",
+                            headers={"Cache-Control": "max-age=3600"})
+
+    return handler

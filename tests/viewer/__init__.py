@@ -1,0 +1,1 @@
+"""Tests of the clinician viewer (a package, so module names cannot clash with others)."""
