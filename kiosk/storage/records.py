@@ -71,7 +71,11 @@ def save(root: Path, intake: Intake) -> None:
             ids[intake.id] = day
             _write_index(ids_path, ids)
         ensure_private_dir(path.parent)
-        table.upsert(intake.model_dump(mode="json"), where("id") == intake.id)
+        # insert/update, not upsert: TinyDB's upsert writes the file twice for a new record
+        if isinstance(stored, Document):
+            table.update(intake.model_dump(mode="json"), doc_ids=[stored.doc_id])
+        else:
+            table.insert(intake.model_dump(mode="json"))
 
 
 def _claim_short_code(root: Path, intake: Intake) -> None:

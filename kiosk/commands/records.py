@@ -1,0 +1,225 @@
+"""``kiosk records list`` and ``kiosk records show``: the stored intakes, for staff.
+
+These print patient answers on purpose (staff asked for them); nothing here logs.
+``show`` labels the answers with the questionnaire the record was taken with, and
+writes a "view" event to the audit log like the clinician viewer does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+from typing import Any
+
+from kiosk.body_map import region_label
+from kiosk.intake import STATUSES, Intake
+from kiosk.paths import resolve_data_dir
+from kiosk.questionnaire import (
+    ActivitiesItem,
+    BodyMapItem,
+    ChoiceItemBase,
+    ConsentItem,
+    Item,
+    LongTextItem,
+    NumberItem,
+    Questionnaire,
+    ScaleItem,
+    YesNoItem,
+)
+from kiosk.store import AuditEvent, Store
+from kiosk.text import clean_patient_text
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "records", help="list and show stored intakes",
+        description="List stored intakes (newest first) or show one, flags first.")
+    commands = parser.add_subparsers(dest="records_command", metavar="ACTION", required=True)
+    listing = commands.add_parser(
+        "list", parents=[common], help="list intakes, newest first",
+        description="List intakes, newest submitted first. Dates are this machine's days.")
+    listing.add_argument("--json", action="store_true",
+                         help="print one JSON array instead of a table")
+    listing.add_argument("--status", choices=STATUSES, help="only records with this status")
+    listing.add_argument("--since", type=_day, metavar="DATE",
+                         help="only records submitted on or after DATE (YYYY-MM-DD)")
+    listing.add_argument("--until", type=_day, metavar="DATE",
+                         help="only records submitted on or before DATE (YYYY-MM-DD)")
+    listing.add_argument("--limit", type=int, metavar="N", help="at most N records")
+    listing.set_defaults(handler=run_list)
+    show = commands.add_parser(
+        "show", parents=[common], help="show one intake, flags first",
+        description="Show one intake by record id or short code: flags first, then scores, "
+                    "then every answer labelled with the questionnaire it was taken with.")
+    show.add_argument("key", metavar="ID|SHORT_CODE")
+    show.add_argument("--json", action="store_true", help="print the record as JSON")
+    show.set_defaults(handler=run_show)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
+# --- list ----------------------------------------------------------------------------------
+
+def run_list(args: argparse.Namespace) -> int:
+    store = Store(resolve_data_dir(args.data))
+    intakes = store.list_intakes(status=args.status, since=args.since, until=args.until,
+                                 limit=args.limit)
+    if args.json:
+        print(json.dumps([summary(intake) for intake in intakes], ensure_ascii=False,
+                         indent=2))
+        return 0
+    if not intakes:
+        print("No records.")
+        return 0
+    rows = [("SUBMITTED", "CODE", "STATUS", "QUESTIONNAIRE", "FLAGS", "ID")]
+    rows += [(local_time(intake), intake.short_code, intake.status,
+              f"{intake.questionnaire.id} v{intake.questionnaire.version}",
+              flag_counts(intake), intake.id) for intake in intakes]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+              .rstrip())
+    return 0
+
+
+def summary(intake: Intake) -> dict[str, Any]:
+    """The fields ``records list --json`` promises, plus a few that help sorting."""
+    return {
+        "id": intake.id, "short_code": intake.short_code,
+        "submitted_at": _iso(intake.submitted_at), "status": intake.status,
+        "questionnaire_id": intake.questionnaire.id,
+        "questionnaire_version": intake.questionnaire.version,
+        "station": intake.station, "language": intake.language,
+        "flags": [{"level": flag.level, "message": flag.message, "item_id": flag.item_id}
+                  for flag in intake.flags],
+    }
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def local_time(intake: Intake) -> str:
+    moment = intake.submitted_at or intake.created_at
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def flag_counts(intake: Intake) -> str:
+    counts: dict[str, int] = {}
+    for flag in intake.flags:
+        counts[flag.level] = counts.get(flag.level, 0) + 1
+    return ", ".join(f"{count} {level}" for level, count in counts.items()) or "-"
+
+
+# --- show ----------------------------------------------------------------------------------
+
+def run_show(args: argparse.Namespace) -> int:
+    store = Store(resolve_data_dir(args.data))
+    intake = store.get_intake(args.key)
+    questionnaire = store.questionnaire_for(intake.questionnaire)
+    store.record_audit(AuditEvent(actor=f"cli:{_user()}", action="view", record_id=intake.id))
+    answers = labelled_answers(questionnaire, intake)
+    if args.json:
+        record = intake.model_dump(mode="json")
+        shown = {key: record.pop(key) for key in ("id", "short_code", "status", "flags")}
+        print(json.dumps({**shown, **record, "labelled_answers": answers},
+                         ensure_ascii=False, indent=2))
+        return 0
+    print("\n".join(record_text(intake, questionnaire, answers)))
+    return 0
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def record_text(intake: Intake, questionnaire: Questionnaire,
+                answers: list[dict[str, Any]]) -> list[str]:
+    """The record as staff read it: who and when, flags first, scores, then the answers."""
+    language = questionnaire.default_language
+    lines = [f"Record {intake.id}   short code {intake.short_code}",
+             f"Status: {intake.status}   submitted {local_time(intake)}   "
+             f"station {intake.station}",
+             f"Questionnaire: {questionnaire.text(questionnaire.title, language)} "
+             f"({intake.questionnaire.id} version {intake.questionnaire.version})   "
+             f"language {intake.language}"]
+    if intake.reviewed_at:
+        lines.append(f"Reviewed {intake.reviewed_at.astimezone():%Y-%m-%d %H:%M} by "
+                     f"{intake.reviewed_by or 'unknown'}")
+    lines += ["", "FLAGS"]
+    lines += [f"  {flag.level.upper():8} {flag.message}" for flag in intake.flags] or ["  none"]
+    if intake.scores:
+        lines += ["", "SCORES"]
+        labels = {score.id: questionnaire.text(score.label, language)
+                  for score in questionnaire.scores}
+        lines += [f"  {labels.get(score_id, score_id)}: {'-' if value is None else value}"
+                  for score_id, value in intake.scores.items()]
+    lines += ["", "ANSWERS"]
+    section = None
+    for answer in answers:
+        if answer["section"] != section:
+            section = answer["section"]
+            lines.append(f"{section}")
+        text = str(answer["text"]).replace("\n", "\n      ")
+        lines.append(f"  {answer['label']}: {text}")
+    return lines
+
+
+def labelled_answers(questionnaire: Questionnaire, intake: Intake) -> list[dict[str, Any]]:
+    """Each answer with its section, label and readable text, in questionnaire order."""
+    language = questionnaire.default_language
+    found: list[dict[str, Any]] = []
+    for section in questionnaire.sections:
+        for item in section.items:
+            if item.id in intake.answers:
+                value = intake.answers[item.id]
+                found.append({"item_id": item.id,
+                              "section": questionnaire.text(section.title, language),
+                              "label": questionnaire.text(item.label, language),
+                              "value": value, "text": answer_text(questionnaire, item, value)})
+    known = set(questionnaire.items_by_id)
+    found += [{"item_id": key, "section": "Other answers", "label": key, "value": value,
+               "text": _clean(str(value))}
+              for key, value in intake.answers.items() if key not in known]
+    return found
+
+
+def answer_text(questionnaire: Questionnaire, item: Item, value: Any) -> str:
+    """One answer in words: option labels, region names, yes/no, consent and ratings."""
+    language = questionnaire.default_language
+    values = value if isinstance(value, list) else [value]
+    if isinstance(item, YesNoItem):
+        return "Yes" if value is True else "No" if value is False else _clean(str(value))
+    if isinstance(item, ChoiceItemBase):
+        labels = []
+        for choice in values:
+            option = item.option(str(choice))
+            labels.append(questionnaire.text(option.label, language) if option else str(choice))
+        return _clean("; ".join(labels))
+    if isinstance(item, BodyMapItem):
+        return _clean("; ".join(region_label(str(region), language) for region in values))
+    if isinstance(item, ConsentItem) and isinstance(value, dict):
+        return _clean(f"agreed, signed by {value.get('name')} on {value.get('signed_on')}")
+    if isinstance(item, ActivitiesItem):
+        return _clean("; ".join(f"{row.get('activity')}: {row.get('rating')}/10"
+                                for row in values if isinstance(row, dict)))
+    if isinstance(item, ScaleItem):
+        return f"{value} (scale {item.min}-{item.max})"
+    if isinstance(item, NumberItem) and item.unit:
+        return _clean(f"{value} {questionnaire.text(item.unit, language)}")
+    return _clean(str(value), multiline=isinstance(item, LongTextItem))
+
+
+def _clean(text: str, multiline: bool = False) -> str:
+    """Patient text never reaches the terminal with control characters in it."""
+    return clean_patient_text(text, multiline=multiline)
