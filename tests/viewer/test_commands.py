@@ -196,7 +196,8 @@ def test_serve_with_tls_marks_the_session_cookie_secure(tmp_path: Path, store: S
         context = ssl.create_default_context(cafile=str(cert))
         context.check_hostname = False
 
-        def call(method: str, path: str, body: str = "", cookie: str = "") -> http.client.HTTPResponse:
+        def call(method: str, path: str, body: str = "",
+                 cookie: str = "") -> http.client.HTTPResponse:
             connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10,
                                                      context=context)
             headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
