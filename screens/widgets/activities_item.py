@@ -73,10 +73,7 @@ class ActivitiesItemWidget(ItemWidget):
         return rows or None
 
     def focus_input(self) -> None:
-        rows = self.rows
-        if rows:
-            rows[0].focus_input()
-        self.scroll_visible()
+        self.focus_control(self.rows[0].text_box if self.rows else None)
 
     async def add_row(self) -> None:
         """Add an empty row (up to ``max_rows``) and put the cursor in it."""
@@ -87,7 +84,7 @@ class ActivitiesItemWidget(ItemWidget):
         row = self._row(entry)
         await self.query_one(".activity-rows", Vertical).mount(row)
         self._renumber()
-        row.focus_input()
+        row.text_box.focus()
         self.announce_change()
 
     async def remove_row(self, row: ActivityRow) -> None:
@@ -97,7 +94,7 @@ class ActivitiesItemWidget(ItemWidget):
         self.entries.remove(row.entry)
         await row.remove()
         self._renumber()
-        self.rows[0].focus_input()
+        self.rows[0].text_box.focus()
         self.announce_change()
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:

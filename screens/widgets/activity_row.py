@@ -58,12 +58,13 @@ class ActivityRow(Widget):
         self._end_labels = (low_label, high_label)
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="row-title")
-        with Horizontal(classes="activity-line"):
-            yield PatientInput(self.entry.activity, max_length=self.item.max_length,
-                               placeholder=word("activity_placeholder", self.language),
-                               select_on_focus=False)
+        with Horizontal(classes="row-head"):
+            yield Static(classes="row-title")
             yield Button(Content(word("remove_activity", self.language)), classes="remove")
+        # Box then rating, so Tab goes from what the activity is to how well it goes.
+        yield PatientInput(self.entry.activity, max_length=self.item.max_length,
+                           placeholder=word("activity_placeholder", self.language),
+                           select_on_focus=False)
         yield RatingStrip(0, 10, *self._end_labels, value=self.entry.rating)
 
     def show_number(self, number: int, removable: bool) -> None:
@@ -72,11 +73,15 @@ class ActivityRow(Widget):
             plain(word("activity", self.language, number=number)))
         self.query_one(".remove", Button).display = removable
 
-    def focus_input(self) -> None:
-        self.query_one(PatientInput).focus()
+    @property
+    def text_box(self) -> PatientInput:
+        """Where the activity is typed."""
+        return self.query_one(PatientInput)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if event.value == self.entry.activity:
+            return  # the box reporting the kept activity it was built with
         self.entry.activity = event.value
         self.post_message(self.Changed(self))
 

@@ -47,8 +47,7 @@ class BodyMapItemWidget(ItemWidget):
         return [REGIONS_BY_ID[r].name(self.language) for r in self.value or []]
 
     def focus_input(self) -> None:
-        self.query_one(BodyFigure).focus(scroll_visible=False)
-        self.scroll_visible()
+        self.focus_control(self.query_one(BodyFigure))
 
     def toggle(self, region_id: str) -> None:
         """Add the region to the chosen ones, or take it away if it was chosen."""

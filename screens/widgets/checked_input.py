@@ -78,11 +78,12 @@ class CheckedInputWidget(ItemWidget):
         return self.read()[0]
 
     def focus_input(self) -> None:
-        self.query_one(PatientInput).focus()
-        self.scroll_visible()
+        self.focus_control(self.query_one(PatientInput))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if event.value == self._text:
+            return  # the box reporting the kept answer it was built with
         self._text = event.value
         if self.problem is not None and self.read()[1] is None:
             self.show_problem(None)  # fixed: stop telling the patient it is wrong

@@ -55,9 +55,8 @@ class ConsentItemWidget(ItemWidget):
 
     def focus_input(self) -> None:
         """Focus what still needs doing: the "I agree" tick, else the name box."""
-        target = self.query_one(PatientInput) if self._agreed else self.query_one(ChoiceList)
-        target.focus(scroll_visible=False)
-        self.scroll_visible()
+        self.focus_control(self.query_one(PatientInput) if self._agreed
+                           else self.query_one(ChoiceList))
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
         event.stop()
@@ -67,5 +66,7 @@ class ConsentItemWidget(ItemWidget):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if event.value == self._signature:
+            return  # the box reporting the kept name it was built with
         self._signature = event.value
         self.announce_change()

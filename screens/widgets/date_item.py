@@ -11,7 +11,7 @@ class DateItemWidget(CheckedInputWidget):
     """Answer shape: ``'YYYY-MM-DD'`` (the typed text while the core cannot read it)."""
 
     item: DateItem
-    restrict = r"[0-9]{0,4}(-[0-9]{0,2}(-[0-9]{0,2})?)?"
+    restrict = r"[0-9-]*"  # "19800423" is read too; the core says if it is no date
     max_length = 10
 
     def placeholder(self) -> str:

@@ -25,4 +25,4 @@ class InfoItemWidget(ItemWidget):
         return None
 
     def focus_input(self) -> None:
-        self.scroll_visible()
+        self.focus_control(None)

@@ -85,6 +85,12 @@ class ItemWidget(Widget):
         """Move focus to this question's first control (after a failed Next)."""
         raise NotImplementedError
 
+    def focus_control(self, control: Widget | None) -> None:
+        """Focus ``control`` and bring the whole question (label, message, control) into view."""
+        if control is not None:
+            control.focus(scroll_visible=False)
+        self.scroll_visible(animate=False)
+
     def text(self, text: Any) -> str:
         return self.questionnaire.text(text, self.language)
 

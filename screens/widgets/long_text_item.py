@@ -38,11 +38,12 @@ class LongTextItemWidget(ItemWidget):
         return self._text or None
 
     def focus_input(self) -> None:
-        self.query_one(PatientTextArea).focus()
-        self.scroll_visible()
+        self.focus_control(self.query_one(PatientTextArea))
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
+        if event.text_area.text == self._text:
+            return
         self._text = event.text_area.text
         self.query_one(".length-counter", Static).update(plain(self._counter(len(self._text))))
         self.announce_change()

@@ -43,8 +43,7 @@ class MultiChoiceItemWidget(ItemWidget):
         return chosen or None
 
     def focus_input(self) -> None:
-        self.query_one(ChoiceList).focus(scroll_visible=False)
-        self.scroll_visible()
+        self.focus_control(self.query_one(ChoiceList))
 
     def toggle(self, index: int) -> None:
         """Tick or untick option ``index``, keeping an exclusive option on its own."""

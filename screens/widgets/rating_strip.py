@@ -62,8 +62,10 @@ class RatingStrip(Widget):
         else:
             choices.cursor = (self.high - self.low) // 2
 
-    def focus_input(self) -> None:
-        self.query_one(ChoiceList).focus(scroll_visible=False)
+    @property
+    def choices(self) -> ChoiceList:
+        """The focusable row of numbered tiles."""
+        return self.query_one(ChoiceList)
 
     def choose(self, value: int) -> None:
         """Choose ``value`` as if the patient tapped it."""

@@ -32,8 +32,7 @@ class ScaleItemWidget(ItemWidget):
         return self._answer
 
     def focus_input(self) -> None:
-        self.query_one(RatingStrip).focus_input()
-        self.scroll_visible()
+        self.focus_control(self.query_one(RatingStrip).choices)
 
     def on_rating_strip_changed(self, event: RatingStrip.Changed) -> None:
         event.stop()

@@ -41,8 +41,7 @@ class SingleChoiceItemWidget(ItemWidget):
         return self._answer
 
     def focus_input(self) -> None:
-        self.query_one(ChoiceList).focus(scroll_visible=False)
-        self.scroll_visible()
+        self.focus_control(self.query_one(ChoiceList))
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
         event.stop()

@@ -38,11 +38,12 @@ class TextItemWidget(ItemWidget):
         return self._text or None
 
     def focus_input(self) -> None:
-        self.query_one(PatientInput).focus()
-        self.scroll_visible()
+        self.focus_control(self.query_one(PatientInput))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if event.value == self._text:
+            return  # the box reporting the kept answer it was built with
         self._text = event.value
         self.query_one(".length-counter", Static).update(plain(self._counter(len(self._text))))
         self.announce_change()

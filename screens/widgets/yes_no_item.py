@@ -40,8 +40,7 @@ class YesNoItemWidget(ItemWidget):
         return self._answer
 
     def focus_input(self) -> None:
-        self.query_one(ChoiceList).focus(scroll_visible=False)
-        self.scroll_visible()
+        self.focus_control(self.query_one(ChoiceList))
 
     def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
         event.stop()
