@@ -1,0 +1,113 @@
+"""``kiosk export``: records as a FHIR R4 Bundle or a CSV file, for the clinic's other systems."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from kiosk.csv_export import export_csv
+from kiosk.errors import KioskError
+from kiosk.fhir import export_bundle, to_json
+from kiosk.paths import resolve_data_dir
+from kiosk.store import AuditEvent, Store
+
+FORMATS = ("fhir", "csv")
+
+
+class ExportError(KioskError):
+    """An export that cannot be written; the message says what to do."""
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "export", parents=[common], help="export records as FHIR R4 JSON or CSV",
+        description="Export submitted records as a FHIR R4 Bundle (JSON) or a CSV file. "
+                    "Writes to --out FILE (readable by this user only), or to standard output "
+                    "when it is a pipe or a file; never to the terminal. Each exported record "
+                    "is written to the audit log.")
+    parser.add_argument("--format", choices=FORMATS, required=True,
+                        help="fhir: a Bundle of Questionnaire, QuestionnaireResponse and Flag "
+                             "resources; csv: one row per record for a spreadsheet")
+    parser.add_argument("--since", type=_day, metavar="DATE",
+                        help="only records submitted on or after this day (YYYY-MM-DD)")
+    parser.add_argument("--until", type=_day, metavar="DATE",
+                        help="only records submitted on or before this day (YYYY-MM-DD)")
+    parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    parser.set_defaults(handler=run)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2025-03-10") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.out is None and sys.stdout.isatty():
+        # Patient answers must not land in the terminal's scrollback.
+        raise ExportError("will not print patient records to the terminal; use --out FILE "
+                          "or redirect the output to a file")
+    if args.since and args.until and args.since > args.until:
+        raise ExportError(f"--since {args.since} is after --until {args.until}")
+    store = Store(resolve_data_dir(args.data))
+    intakes = store.list_intakes(since=args.since, until=args.until)
+    if args.format == "fhir":
+        payload = to_json(export_bundle(store, intakes)).encode("utf-8")
+    else:
+        payload = export_csv(store, intakes)
+    actor = f"cli:{_os_user()}"
+    for intake in intakes:
+        store.record_audit(AuditEvent(actor=actor, action="export", record_id=intake.id))
+    if args.out is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        where = "standard output"
+    else:
+        write_private_file(Path(args.out), payload)
+        where = args.out
+    print(f"exported {len(intakes)} record(s) as {args.format} to {where}", file=sys.stderr)
+    return 0
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def write_private_file(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` atomically, readable and writable by this user only."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name for --out")
+    if not folder.is_dir():
+        raise ExportError(f"the folder {folder} does not exist; create it or choose another")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise ExportError(f"cannot write in {folder}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as file:  # mkstemp makes the file 0600
+            file.write(payload)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
