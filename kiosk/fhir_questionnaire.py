@@ -12,7 +12,9 @@ from kiosk.fhir_values import (
     BODY_MAP_SYSTEM,
     ITEM_CONTROL,
     ITEM_CONTROL_SYSTEM,
+    MAX_OCCURS,
     MAX_VALUE,
+    MIN_OCCURS,
     MIN_VALUE,
     OPTION_EXCLUSIVE,
     UNIT,
@@ -152,7 +154,7 @@ def _shape(questionnaire: Questionnaire, item: Item) -> dict[str, Any]:
                 {"linkId": f"{item.id}.signed_on", "text": "Signed on", "type": "date",
                  "required": True}]}
         case ActivitiesItem():
-            return {"type": "group", "repeats": True, "item": [
+            return {"extension": _occurs(item), "type": "group", "repeats": True, "item": [
                 {"linkId": f"{item.id}.activity", "text": "Activity", "type": "string",
                  "required": True, "maxLength": item.max_length},
                 {"extension": [{"url": MIN_VALUE, "valueInteger": 0},
@@ -165,6 +167,14 @@ def _shape(questionnaire: Questionnaire, item: Item) -> dict[str, Any]:
             text = "\n\n".join(part for part in parts if part)
             return {"text": text, "type": "display"} if text else {"type": "display"}
     raise ValueError(f"no FHIR mapping for item type {item.type!r}")
+
+
+def _occurs(item: ActivitiesItem) -> list[dict[str, Any]]:
+    """How many activity rows the patient may (and, when required, must) give."""
+    occurs = [{"url": MAX_OCCURS, "valueInteger": item.max_rows}]
+    if item.required and item.min_rows > 1:  # the extension is for counts above one
+        occurs.insert(0, {"url": MIN_OCCURS, "valueInteger": item.min_rows})
+    return occurs
 
 
 def _number_shape(questionnaire: Questionnaire, item: NumberItem) -> dict[str, Any]:

@@ -203,6 +203,9 @@ def test_item_types_map_to_fhir_types(every_type: Questionnaire):
     assert {link_id: (items[link_id]["type"], items[link_id].get("repeats"))
             for link_id in expected} == expected
     assert items["full_name"]["maxLength"] == 80 and items["full_name"]["required"] is True
+    assert items["psfs"]["extension"] == [{
+        "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs",
+        "valueInteger": 5}]
     assert items["before_safety"]["text"] == "Next, a few safety questions.\n\nThey keep you safe."
 
 
