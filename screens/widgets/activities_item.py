@@ -84,7 +84,8 @@ class ActivitiesItemWidget(ItemWidget):
         row = self._row(entry)
         await self.query_one(".activity-rows", Vertical).mount(row)
         self._renumber()
-        row.text_box.focus()
+        row.text_box.focus(scroll_visible=False)
+        self.call_after_refresh(row.scroll_visible, animate=False)  # once it has a size
         self.announce_change()
 
     async def remove_row(self, row: ActivityRow) -> None:
