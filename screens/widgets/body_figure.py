@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from kiosk.body_map import GRID_HEIGHT, GRID_WIDTH, REGIONS_BY_ID, BodyRegion
+from kiosk.body_map import GRID_HEIGHT, GRID_WIDTH, REGIONS_BY_ID, BodyRegion, View
 from screens.widgets.body_map_layout import (
     CELL_WIDTH,
     FIGURE_WIDTH,
@@ -31,6 +31,9 @@ from screens.widgets.wording import word
 TONES = 4
 CHOSEN_CELL = "▓" * CELL_WIDTH  # a pattern as well as a colour, for colour-blind patients
 EMPTY_CELL = " " * CELL_WIDTH
+# Which of the patient's sides is at the viewer's left and right, per view.
+SIDES: dict[View, tuple[str, str]] = {"front": ("right_side", "left_side"),
+                                      "back": ("left_side", "right_side")}
 
 
 class BodyFigure(Widget, can_focus=True):
@@ -43,7 +46,8 @@ class BodyFigure(Widget, can_focus=True):
     DEFAULT_CSS = stylesheet(__file__, "body_figure.tcss")
     COMPONENT_CLASSES = {
         "body-figure--caption", "body-figure--chosen", "body-figure--cursor",
-        "body-figure--pointing", "body-figure--here",
+        "body-figure--pointing", "body-figure--here", "body-figure--side",
+        "body-figure--unavailable",
         *(f"body-figure--tone-{tone}" for tone in range(TONES)),
     }
     BINDINGS = [
@@ -74,8 +78,8 @@ class BodyFigure(Widget, can_focus=True):
         self.layout_ = layout
         self.language = language
         self._chosen: frozenset[str] = frozenset()
-        self._captions = [textwrap.wrap(word(f"{view}_caption", language), VIEW_WIDTH)
-                          for view in VIEWS]
+        self._captions = [[line for part in word(f"{view}_caption", language).split("\n")
+                           for line in textwrap.wrap(part, VIEW_WIDTH)] for view in VIEWS]
         self.caption_rows = max(len(lines) for lines in self._captions)
         self.set_reactive(BodyFigure.cursor, layout.regions[0].id if layout.regions else "")
 
@@ -120,13 +124,32 @@ class BodyFigure(Widget, can_focus=True):
         for view in VIEWS:
             if view != VIEWS[0]:
                 segments.append(Segment(" " * VIEW_GAP, base))
-            for column in range(GRID_WIDTH):
-                region = self.layout_.cells.get((view, column, row))
-                segments.append(self._cell(region, base))
+            cells = [self._cell(view, column, row, base) for column in range(GRID_WIDTH)]
+            if row == 0:
+                cells = self._with_sides(view, cells, base)
+            segments += cells
         return Strip(segments).crop_extend(0, self.size.width, base)
 
-    def _cell(self, region: BodyRegion | None, base: Style) -> Segment:
+    def _with_sides(self, view: View, cells: list[Segment], base: Style) -> list[Segment]:
+        """The top row with the patient's sides named in the empty corners beside the head."""
+        left, right = (word(key, self.language) for key in SIDES[view])
+        characters = [(char, cell.style) for cell in cells for char in cell.text]
+        right_start = len(characters) - len(right)
+        covered = [*range(len(left)), *range(right_start, len(characters))]
+        if any((view, i // CELL_WIDTH, 0) in self.layout_.outline for i in covered):
+            return cells  # a label would cover part of the figure: leave it out
+        side = base + self._style("side")
+        for i, char in enumerate(left):
+            characters[i] = (char, side)
+        for i, char in enumerate(right):
+            characters[right_start + i] = (char, side)
+        return [Segment(char, style) for char, style in characters]
+
+    def _cell(self, view: View, column: int, row: int, base: Style) -> Segment:
+        region = self.layout_.cells.get((view, column, row))
         if region is None:
+            if (view, column, row) in self.layout_.outline:  # a part this item does not ask about
+                return Segment(EMPTY_CELL, self._style("unavailable", partial=False))
             return Segment(EMPTY_CELL, base)
         style = self._style(f"tone-{self.layout_.tones[region.id] % TONES}", partial=False)
         text = EMPTY_CELL

@@ -41,6 +41,12 @@ class BodyLayout:
         return {(r.view, x, y): r for r in self.regions
                 for y in range(r.y, r.y + r.h) for x in range(r.x, r.x + r.w)}
 
+    @cached_property
+    def outline(self) -> frozenset[tuple[View, int, int]]:
+        """Every cell of the whole figure, offered or not (the body's silhouette)."""
+        return frozenset((r.view, x, y) for r in REGIONS
+                         for y in range(r.y, r.y + r.h) for x in range(r.x, r.x + r.w))
+
     def view_left(self, view: View) -> int:
         """The screen column where ``view`` starts within the figure."""
         return 0 if view == "front" else VIEW_WIDTH + VIEW_GAP

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 
 from textual.geometry import Offset
-from widget_harness import find_text, screen_cells
+from widget_harness import find_text, screen_cells, screen_lines
 
 from kiosk.body_map import REGIONS, REGIONS_BY_ID
 from screens.widgets.body_figure import CHOSEN_CELL, BodyFigure
@@ -31,6 +31,9 @@ async def test_tapping_a_region_marks_it_and_lists_it_by_name(harness) -> None:
         figure = widget.query_one(BodyFigure)
         find_text(app, "Front: your right is on the left")
         find_text(app, "Back: your left is on the left")
+        # Beside each head, the patient's sides: front R...L, back L...R.
+        _, y = find_text(app, "Right ")
+        assert screen_lines(app)[y].split() == ["Right", "Left", "Left", "Right"]
         find_text(app, "No area chosen yet")
 
         await pilot.click(figure, offset=region_offset(figure, "front.knee.right"))
@@ -92,7 +95,9 @@ async def test_only_the_items_regions_can_be_chosen_and_names_follow_the_languag
         figure = widget.query_one(BodyFigure)
         assert widget.value == ["back.neck.left"]  # a region the item does not offer is dropped
         find_text(app, "Elegido: Cuello, detrás (izquierdo/a)")
-        find_text(app, "Delante: su derecha")
+        find_text(app, "su derecha está a la izquierda")
+        _, y = find_text(app, "Derecha ")
+        assert screen_lines(app)[y].split() == ["Derecha", "Izquierda", "Izquierda", "Derecha"]
         await pilot.click(figure, offset=region_offset(figure, "front.neck") + Offset(0, 10))
         assert widget.value == ["back.neck.left"]  # below the neck: not a region of this item
         await pilot.click(figure, offset=region_offset(figure, "back.low_back.right"))
