@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
-from tinydb import where
+from tinydb import TinyDB, where
 from tinydb.table import Document
 
 from kiosk.intake import Intake, QuestionnairePin
@@ -52,6 +52,7 @@ __all__ = ["AuditEvent", "Draft", "RecordNotFound", "Store", "StoreDamaged", "St
 T = TypeVar("T")
 LOCK_TIMEOUT = 30.0  # seconds; a writer holds the lock for milliseconds
 DRAFTS_KIND = "the kiosk drafts"
+DRAFT_FIELDS = frozenset({"station", "questionnaire", "language", "answers", "section_index"})
 
 
 class Store:
@@ -141,15 +142,18 @@ class Store:
 
     # --- drafts --------------------------------------------------------------------------
 
+    def _drafts(self) -> TinyDB:
+        return open_tinydb(self.root / DRAFTS_FILE, DRAFTS_KIND, DRAFT_FIELDS)
+
     def save_draft(self, draft: Draft) -> None:
         """Keep the station's answers so far (replacing its previous draft); durable."""
-        with self.locked(), open_tinydb(self.root / DRAFTS_FILE, DRAFTS_KIND) as db:
+        with self.locked(), self._drafts() as db:
             db.table("drafts").upsert(draft.model_dump(mode="json"),
                                       where("station") == draft.station)
 
     def load_draft(self, station: str) -> Draft | None:
         path = self.root / DRAFTS_FILE
-        with open_tinydb(path, DRAFTS_KIND) as db:
+        with self._drafts() as db:
             document = db.table("drafts").get(where("station") == station)
         if not isinstance(document, Document):
             return None
@@ -160,7 +164,7 @@ class Store:
 
     def delete_draft(self, station: str) -> None:
         """Forget the station's draft (on submit or reset); durable."""
-        with self.locked(), open_tinydb(self.root / DRAFTS_FILE, DRAFTS_KIND) as db:
+        with self.locked(), self._drafts() as db:
             table = db.table("drafts")
             if table.contains(where("station") == station):
                 table.remove(where("station") == station)

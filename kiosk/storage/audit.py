@@ -25,13 +25,14 @@ from kiosk.storage.models import AuditEvent
 TABLE = "events"
 DAY_KIND = "the audit events of one day"
 INDEX_KIND = "the audit index"
+FIELDS = frozenset({"at", "actor", "action"})
 
 
 def append(root: Path, event: AuditEvent) -> None:
     """Add one event (the caller holds the store lock); durable when this returns."""
     day = day_of(event.at)
     path = day_file(root, AUDIT, day)
-    with open_tinydb(path, DAY_KIND) as db:
+    with open_tinydb(path, DAY_KIND, FIELDS) as db:
         table = db.table(TABLE)
         table.all()  # check the day's file before touching anything
         if event.record_id is not None:
@@ -64,7 +65,7 @@ def events(root: Path, record_id: str | None = None) -> list[AuditEvent]:
 
 def _read_day(root: Path, day: str) -> list[AuditEvent]:
     path = day_file(root, AUDIT, day)
-    with open_tinydb(path, DAY_KIND) as db:
+    with open_tinydb(path, DAY_KIND, FIELDS) as db:
         documents = db.table(TABLE).all()
     try:
         return [AuditEvent.model_validate(document) for document in documents]

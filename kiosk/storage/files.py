@@ -148,17 +148,28 @@ def is_cut_short(text: str) -> bool:
 
 # --- shapes -----------------------------------------------------------------------------
 
-def tinydb_shape(data: Any) -> str | None:
-    """TinyDB's layout: ``{table: {doc_id: {field: value}}}`` with numeric doc ids."""
-    if not isinstance(data, dict):
-        return "expected a JSON object of tables"
-    for table, documents in data.items():
-        if not isinstance(documents, dict):
-            return f"table {table!r} is not a JSON object"
-        for doc_id, document in documents.items():
-            if not doc_id.isdigit() or not isinstance(document, dict):
-                return f"entry {doc_id!r} of table {table!r} is not a numbered JSON object"
-    return None
+def tinydb_shape(fields: frozenset[str] = frozenset()) -> Shape:
+    """TinyDB's layout, ``{table: {doc_id: {field: value}}}``, each document with ``fields``.
+
+    Checking the fields is cheap and catches a hand-edited entry before a write
+    would carry it along; the full check of a record happens when it is read.
+    """
+
+    def check(data: Any) -> str | None:
+        if not isinstance(data, dict):
+            return "expected a JSON object of tables"
+        for table, documents in data.items():
+            if not isinstance(documents, dict):
+                return f"table {table!r} is not a JSON object"
+            for doc_id, document in documents.items():
+                if not doc_id.isdigit() or not isinstance(document, dict):
+                    return f"entry {doc_id!r} of table {table!r} is not a numbered JSON object"
+                missing = fields.difference(document)
+                if missing:
+                    return f"entry {doc_id!r} of table {table!r} lacks {', '.join(sorted(missing))}"
+        return None
+
+    return check
 
 
 def text_map_shape(data: Any) -> str | None:
@@ -193,16 +204,17 @@ class DurableStorage(Storage):
     fresh instance per operation means nothing is ever served stale afterwards.
     """
 
-    def __init__(self, path: Path, kind: str) -> None:
+    def __init__(self, path: Path, kind: str, fields: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.path = path
         self.kind = kind
+        self.shape = tinydb_shape(fields)
         self._data: dict[str, dict[str, Any]] | None = None
         self._loaded = False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if not self._loaded:
-            self._data = read_json(self.path, tinydb_shape, self.kind)
+            self._data = read_json(self.path, self.shape, self.kind)
             self._loaded = True
         return self._data
 
@@ -211,6 +223,9 @@ class DurableStorage(Storage):
         self._data, self._loaded = data, True
 
 
-def open_tinydb(path: Path, kind: str) -> TinyDB:
-    """A TinyDB over one file for one operation (its caches die with it: never stale)."""
-    return TinyDB(path, kind, storage=DurableStorage)
+def open_tinydb(path: Path, kind: str, fields: frozenset[str] = frozenset()) -> TinyDB:
+    """A TinyDB over one file for one operation (its caches die with it: never stale).
+
+    ``fields`` are the ones every document in the file must have.
+    """
+    return TinyDB(path, kind, fields, storage=DurableStorage)

@@ -44,6 +44,8 @@ TABLE = "intakes"
 DAY_KIND = "the intake records of one day"
 ID_INDEX_KIND = "the record-id index"
 CODE_INDEX_KIND = "the short-code index"
+FIELDS = frozenset({"id", "short_code", "status", "created_at", "questionnaire", "language",
+                    "answers", "flags"})
 
 
 def save(root: Path, intake: Intake) -> None:
@@ -60,7 +62,7 @@ def save(root: Path, intake: Intake) -> None:
         raise StoreError(f"record {intake.id} is already stored under {stored_day}; "
                          "its submission time cannot change")
     path = day_file(root, RECORDS, day)
-    with open_tinydb(path, DAY_KIND) as db:
+    with open_tinydb(path, DAY_KIND, FIELDS) as db:
         table = db.table(TABLE)
         stored = table.get(where("id") == intake.id)  # reads (and checks) the day's file first
         if isinstance(stored, Document):
@@ -110,7 +112,7 @@ def get(root: Path, id_or_short_code: str) -> Intake:
     day = _read_index(index_file(root, ID_INDEX, record_id), ID_INDEX_KIND).get(record_id)
     if day is not None:
         path = day_file(root, RECORDS, day)
-        with open_tinydb(path, DAY_KIND) as db:
+        with open_tinydb(path, DAY_KIND, FIELDS) as db:
             document = db.table(TABLE).get(where("id") == record_id)
         if isinstance(document, Document):
             return to_intake(document, path)
@@ -126,7 +128,7 @@ def mark_reviewed(root: Path, id_or_short_code: str, reviewer: str) -> Intake:
     intake.reviewed_at = dt.datetime.now(dt.UTC)
     intake.reviewed_by = reviewer
     path = day_file(root, RECORDS, day_of(intake.submitted_at or intake.created_at))
-    with open_tinydb(path, DAY_KIND) as db:
+    with open_tinydb(path, DAY_KIND, FIELDS) as db:
         db.table(TABLE).update(intake.model_dump(mode="json"), where("id") == intake.id)
     return intake
 
@@ -151,7 +153,7 @@ def list_intakes(root: Path, *, status: str | None = None, since: dt.date | None
 def read_day(root: Path, day: str) -> list[Intake]:
     """The intakes of one day, newest first."""
     path = day_file(root, RECORDS, day)
-    with open_tinydb(path, DAY_KIND) as db:
+    with open_tinydb(path, DAY_KIND, FIELDS) as db:
         documents = db.table(TABLE).all()
     intakes = [to_intake(document, path) for document in documents]
     return sorted(intakes, key=submitted, reverse=True)
