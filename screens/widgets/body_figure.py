@@ -60,6 +60,17 @@ class BodyFigure(Widget, can_focus=True):
 
     cursor: reactive[str] = reactive("")
     pointing: reactive[str | None] = reactive(None)  # under the mouse, if any
+    # Narrower than both views side by side (a big font on a tablet): one view at a time.
+    single: reactive[bool] = reactive(False, layout=True)
+    shown_view: reactive[View] = reactive[View]("front")
+
+    class ViewShown(Message):
+        """In one-view mode, the figure now shows ``view`` (by a flip or by the arrows)."""
+
+        def __init__(self, figure: BodyFigure, view: View) -> None:
+            super().__init__()
+            self.figure = figure
+            self.view = view
 
     class Toggled(Message):
         """The patient pressed the region ``region_id`` (tap, click, Space or Enter)."""
@@ -81,7 +92,22 @@ class BodyFigure(Widget, can_focus=True):
         self._captions = [[line for part in word(f"{view}_caption", language).split("\n")
                            for line in textwrap.wrap(part, VIEW_WIDTH)] for view in VIEWS]
         self.caption_rows = max(len(lines) for lines in self._captions)
-        self.set_reactive(BodyFigure.cursor, layout.regions[0].id if layout.regions else "")
+        first = layout.regions[0] if layout.regions else None
+        self.set_reactive(BodyFigure.cursor, first.id if first else "")
+        self.set_reactive(BodyFigure.shown_view, first.view if first else "front")
+
+    @property
+    def views(self) -> tuple[View, ...]:
+        """The views drawn now, left to right."""
+        return (self.shown_view,) if self.single else VIEWS
+
+    def show_view(self, view: View) -> None:
+        """Show ``view`` (in one-view mode), moving the keyboard cursor onto it."""
+        self.shown_view = view
+        current = REGIONS_BY_ID.get(self.cursor)
+        if current is None or current.view != view:
+            self.cursor = next((r.id for r in self.layout_.regions if r.view == view),
+                               self.cursor)
 
     # -- what is chosen (owned by the question widget) -------------------------------
 
@@ -92,7 +118,7 @@ class BodyFigure(Widget, can_focus=True):
     # -- size and drawing -------------------------------------------------------------
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return FIGURE_WIDTH
+        return VIEW_WIDTH if self.single else FIGURE_WIDTH
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return self.caption_rows + GRID_HEIGHT + 1
@@ -115,14 +141,15 @@ class BodyFigure(Widget, can_focus=True):
 
     def _caption_line(self, y: int, base: Style) -> Strip:
         style = base + self._style("caption")
-        texts = [lines[y] if y < len(lines) else "" for lines in self._captions]
-        text = texts[0].ljust(VIEW_WIDTH) + " " * VIEW_GAP + texts[1].ljust(VIEW_WIDTH)
+        texts = [lines[y] if y < len(lines) else ""
+                 for view, lines in zip(VIEWS, self._captions, strict=True) if view in self.views]
+        text = (" " * VIEW_GAP).join(text.ljust(VIEW_WIDTH) for text in texts)
         return Strip([Segment(text, style)]).crop_extend(0, self.size.width, base)
 
     def _body_line(self, row: int, base: Style) -> Strip:
         segments: list[Segment] = []
-        for view in VIEWS:
-            if view != VIEWS[0]:
+        for view in self.views:
+            if view != self.views[0]:
                 segments.append(Segment(" " * VIEW_GAP, base))
             cells = [self._cell(view, column, row, base) for column in range(GRID_WIDTH)]
             if row == 0:
@@ -185,7 +212,7 @@ class BodyFigure(Widget, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return None
-        return self.layout_.region_at(offset.x, offset.y - self.caption_rows)
+        return self.layout_.region_at(offset.x, offset.y - self.caption_rows, self.views)
 
     def on_click(self, event: events.Click) -> None:
         region = self.region_under(event)
@@ -207,18 +234,29 @@ class BodyFigure(Widget, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    def watch_cursor(self) -> None:
+    def watch_cursor(self, cursor: str) -> None:
+        region = REGIONS_BY_ID.get(cursor)
+        if region is not None:
+            self.shown_view = region.view  # in one-view mode the arrows can turn the figure
         self.refresh()
         self._scroll_cursor_visible()
+
+    def watch_shown_view(self, view: View) -> None:
+        self.refresh()
+        self.post_message(self.ViewShown(self, view))
 
     def watch_pointing(self) -> None:
         self.refresh()
 
+    def region_box(self, region_id: str) -> Region:
+        """Where a region is drawn (as now shown), relative to this widget's content."""
+        column, row, width, height = self.layout_.screen_box(REGIONS_BY_ID[region_id],
+                                                             self.views)
+        return Region(column, row + self.caption_rows, width, height)
+
     def cursor_box(self) -> Region:
         """Where the cursor region is drawn, relative to this widget's content."""
-        region = REGIONS_BY_ID[self.cursor]
-        column, row, width, height = self.layout_.screen_box(region)
-        return Region(column, row + self.caption_rows, width, height)
+        return self.region_box(self.cursor)
 
     def _scroll_cursor_visible(self) -> None:
         # The figure is taller than a 24-line screen's scroll area: keep the

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.content import Content
+from textual.widgets import Button, Static
 
-from kiosk.body_map import REGIONS_BY_ID
+from kiosk.body_map import REGIONS_BY_ID, View
 from kiosk.questionnaire import BodyMapItem
 from screens.widgets.body_figure import BodyFigure
-from screens.widgets.body_map_layout import BodyLayout
+from screens.widgets.body_map_layout import FIGURE_WIDTH, BodyLayout
 from screens.widgets.item_widget import ItemWidget
 from screens.widgets.plain import plain, stylesheet
 from screens.widgets.wording import word
@@ -30,12 +31,38 @@ class BodyMapItemWidget(ItemWidget):
         self._chosen: set[str] = {r for r in initial if r in allowed}
 
     def compose_answer(self) -> ComposeResult:
+        yield Button(classes="flip-view")
         yield BodyFigure(self.body_layout, self.language)
         yield Static(classes="chosen-areas")
 
     def on_mount(self) -> None:
         super().on_mount()
         self._show()
+        self._fit(self.content_size.width)
+
+    def on_resize(self) -> None:
+        self._fit(self.content_size.width)
+
+    def _fit(self, width: int) -> None:
+        """Both views side by side when they fit, else one at a time with a button to turn."""
+        figure = self.query_one(BodyFigure)
+        figure.single = 0 < width < FIGURE_WIDTH
+        self.query_one(".flip-view", Button).display = figure.single
+        self._label_flip(figure.shown_view)
+
+    def _label_flip(self, shown: View) -> None:
+        self.query_one(".flip-view", Button).label = Content(
+            word("show_back" if shown == "front" else "show_front", self.language))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.has_class("flip-view"):
+            event.stop()
+            figure = self.query_one(BodyFigure)
+            figure.show_view("back" if figure.shown_view == "front" else "front")
+
+    def on_body_figure_view_shown(self, event: BodyFigure.ViewShown) -> None:
+        event.stop()
+        self._label_flip(event.view)
 
     @property
     def value(self) -> list[str] | None:

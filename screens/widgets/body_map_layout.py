@@ -7,7 +7,7 @@ no Textual, so the widget's drawing, tapping and arrow keys agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -47,23 +47,25 @@ class BodyLayout:
         return frozenset((r.view, x, y) for r in REGIONS
                          for y in range(r.y, r.y + r.h) for x in range(r.x, r.x + r.w))
 
-    def view_left(self, view: View) -> int:
-        """The screen column where ``view`` starts within the figure."""
-        return 0 if view == "front" else VIEW_WIDTH + VIEW_GAP
+    def view_left(self, view: View, views: Sequence[View] = VIEWS) -> int:
+        """The screen column where ``view`` starts, when ``views`` are drawn left to right."""
+        return views.index(view) * (VIEW_WIDTH + VIEW_GAP)
 
-    def region_at(self, column: int, row: int) -> BodyRegion | None:
+    def region_at(self, column: int, row: int,
+                  views: Sequence[View] = VIEWS) -> BodyRegion | None:
         """The region drawn at (column, row) of the figure's body rows, if any."""
         if not 0 <= row < GRID_HEIGHT:
             return None
-        for view in VIEWS:
-            x = column - self.view_left(view)
+        for view in views:
+            x = column - self.view_left(view, views)
             if 0 <= x < VIEW_WIDTH:
                 return self.cells.get((view, x // CELL_WIDTH, row))
         return None
 
-    def screen_box(self, region: BodyRegion) -> tuple[int, int, int, int]:
+    def screen_box(self, region: BodyRegion,
+                   views: Sequence[View] = VIEWS) -> tuple[int, int, int, int]:
         """(column, row, width, height) of the region in the figure's body rows."""
-        return (self.view_left(region.view) + region.x * CELL_WIDTH, region.y,
+        return (self.view_left(region.view, views) + region.x * CELL_WIDTH, region.y,
                 region.w * CELL_WIDTH, region.h)
 
     def _centre(self, region: BodyRegion) -> tuple[float, float]:

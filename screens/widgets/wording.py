@@ -19,6 +19,8 @@ _WORDS: dict[str, dict[str, str]] = {
                       "es": "Delante:\nsu derecha está a la izquierda"},
     "back_caption": {"en": "Back: your left is on the left",
                      "es": "Detrás:\nsu izquierda está a la izquierda"},
+    "show_back": {"en": "Turn: show the back", "es": "Girar: ver la espalda"},
+    "show_front": {"en": "Turn: show the front", "es": "Girar: ver el frente"},
     "right_side": {"en": "Right", "es": "Derecha"},
     "left_side": {"en": "Left", "es": "Izquierda"},
     "chosen_areas": {"en": "Chosen: {names}", "es": "Elegido: {names}"},

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import deque
 
 from textual.geometry import Offset
+from textual.widgets import Button
 from widget_harness import find_text, screen_cells, screen_lines
 
 from kiosk.body_map import REGIONS, REGIONS_BY_ID
 from screens.widgets.body_figure import CHOSEN_CELL, BodyFigure
-from screens.widgets.body_map_layout import FIGURE_WIDTH, BodyLayout
+from screens.widgets.body_map_layout import FIGURE_WIDTH, VIEW_WIDTH, BodyLayout
 
 WHERE = {"id": "where", "type": "body_map", "label": "Where does it hurt?"}
 NECK_AND_BACK = {"id": "where", "type": "body_map", "label": "Where?",
@@ -19,9 +20,8 @@ NECK_AND_BACK = {"id": "where", "type": "body_map", "label": "Where?",
 
 def region_offset(figure: BodyFigure, region_id: str) -> Offset:
     """Where to tap the region's first cell, relative to the figure widget."""
-    column, row, _, _ = figure.layout_.screen_box(REGIONS_BY_ID[region_id])
     content = figure.content_region.offset - figure.region.offset
-    return content + Offset(column, figure.caption_rows + row)
+    return content + figure.region_box(region_id).offset
 
 
 async def test_tapping_a_region_marks_it_and_lists_it_by_name(harness) -> None:
@@ -81,9 +81,11 @@ async def test_arrows_walk_the_regions_and_space_toggles(harness) -> None:
 async def test_the_figure_fits_80_columns_side_by_side(harness) -> None:
     app = harness(WHERE)
     async with app.run_test(size=(80, 24)):
-        figure = app.widget("where").query_one(BodyFigure)
+        widget = app.widget("where")
+        figure = widget.query_one(BodyFigure)
         assert figure.region.width == FIGURE_WIDTH
         assert figure.region.right <= 80
+        assert not widget.query_one(".flip-view", Button).display  # no turning needed
 
 
 async def test_only_the_items_regions_can_be_chosen_and_names_follow_the_language(
@@ -103,6 +105,28 @@ async def test_only_the_items_regions_can_be_chosen_and_names_follow_the_languag
         await pilot.click(figure, offset=region_offset(figure, "back.low_back.right"))
         assert widget.value == ["back.neck.left", "back.low_back.right"]
     assert len(app.changes) == 1
+
+
+async def test_a_narrow_screen_shows_one_view_and_a_button_to_turn_it(harness) -> None:
+    app = harness(WHERE)
+    async with app.run_test(size=(60, 40)) as pilot:
+        await pilot.pause()
+        widget = app.widget("where")
+        figure = widget.query_one(BodyFigure)
+        turn = widget.query_one(".flip-view", Button)
+        assert turn.display and figure.region.width == VIEW_WIDTH
+        find_text(app, "Front: your right is on the left")
+        await pilot.click(figure, offset=region_offset(figure, "front.chest.left"))
+        await pilot.click(turn)
+        find_text(app, "Back: your left is on the left")
+        find_text(app, "Turn: show the front")
+        await pilot.click(figure, offset=region_offset(figure, "back.calf.right"))
+        assert widget.value == ["front.chest.left", "back.calf.right"]
+        for _ in range(4):  # leftwards past the back's edge, the figure turns round
+            await pilot.press("left")
+        assert figure.shown_view == "front"
+        assert REGIONS_BY_ID[figure.cursor].view == "front"
+        find_text(app, "Turn: show the back")
 
 
 def test_every_region_is_reachable_with_the_arrow_keys() -> None:
