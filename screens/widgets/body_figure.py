@@ -44,6 +44,7 @@ class BodyFigure(Widget, can_focus=True):
     """
 
     DEFAULT_CSS = stylesheet(__file__, "body_figure.tcss")
+    SCOPED_CSS = False  # so the stylesheet can restyle it in the App's -accessible mode
     COMPONENT_CLASSES = {
         "body-figure--caption", "body-figure--chosen", "body-figure--cursor",
         "body-figure--pointing", "body-figure--here", "body-figure--side",

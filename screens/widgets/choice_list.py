@@ -23,6 +23,7 @@ class ChoiceList(Widget, can_focus=True):
     """
 
     DEFAULT_CSS = stylesheet(__file__, "choice_list.tcss")
+    SCOPED_CSS = False  # so the stylesheet can restyle it in the App's -accessible mode
 
     BINDINGS = [
         Binding("up,left", "move(-1)", "Previous", show=False),

@@ -19,6 +19,7 @@ class ChoiceTile(Widget):
     """
 
     DEFAULT_CSS = stylesheet(__file__, "choice_tile.tcss")
+    SCOPED_CSS = False  # so the stylesheet can restyle it in the App's -accessible mode
 
     chosen: reactive[bool] = reactive(False, toggle_class="-chosen")
     at_cursor: reactive[bool] = reactive(False, toggle_class="-cursor")

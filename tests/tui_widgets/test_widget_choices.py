@@ -113,3 +113,13 @@ async def test_a_choice_question_is_one_stop_for_tab(harness) -> None:
         assert app.focused is app.widget("sex").query_one(ChoiceList)
         await pilot.press("tab")
         assert app.focused is app.widget("conditions").query_one(ChoiceList)
+
+
+async def test_high_contrast_mode_fills_the_chosen_tile_white_on_black(harness) -> None:
+    app = harness(THINNERS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.add_class("-accessible")  # what the Welcome screen's large-text switch sets
+        yes, no = app.widget("thinners").query(ChoiceTile)
+        await pilot.click(yes)
+        assert (yes.styles.background.rgb, yes.styles.color.rgb) == ((255, 255, 255), (0, 0, 0))
+        assert (no.styles.background.rgb, no.styles.color.rgb) == ((0, 0, 0), (255, 255, 255))
