@@ -53,7 +53,6 @@ class ActivitiesItemWidget(ItemWidget):
                            self.text(self.item.rating_max_label))
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._renumber()
 
     @property

@@ -36,7 +36,6 @@ class BodyMapItemWidget(ItemWidget):
         yield Static(classes="chosen-areas")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._show()
         self._fit(self.content_size.width)
 

@@ -43,7 +43,6 @@ class ConsentItemWidget(ItemWidget):
         yield PatientInput(self._signature, max_length=NAME_MAX_LENGTH, select_on_focus=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(ChoiceList).show_chosen([0] if self._agreed else [])
 
     @property

@@ -57,6 +57,7 @@ class ItemWidget(Widget):
         yield from ()
 
     def on_mount(self) -> None:
+        # Textual runs each class's on_mount along the MRO: subclasses do not call super().
         self._show_problem_now()
 
     @property

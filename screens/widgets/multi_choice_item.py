@@ -29,7 +29,6 @@ class MultiChoiceItemWidget(ItemWidget):
                          CHECKBOX_MARKS)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._show()
 
     def _show(self) -> None:

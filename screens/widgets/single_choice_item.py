@@ -27,7 +27,6 @@ class SingleChoiceItemWidget(ItemWidget):
         yield ChoiceList([self.text(option.label) for option in self.item.options], RADIO_MARKS)
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self._answer is not None:
             choices = self.query_one(ChoiceList)
             choices.cursor = self._index(self._answer)

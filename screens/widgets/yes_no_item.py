@@ -29,7 +29,6 @@ class YesNoItemWidget(ItemWidget):
                          classes="yes-no")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self._answer is not None:
             choices = self.query_one(ChoiceList)
             choices.cursor = _ANSWERS.index(self._answer)
