@@ -45,7 +45,7 @@ class ItemWidget(Widget):
         self._problem: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(plain(self.text(self.item.label)), classes="item-label")
+        yield Static(plain(self.text(self.item.label), multiline=True), classes="item-label")
         help_text = self.text(self.item.help)
         if help_text:
             yield Static(plain(help_text, multiline=True), classes="item-help")
