@@ -1,0 +1,419 @@
+"""The patient kiosk: Welcome, one screen per section, Review, then the QR code for the clinician.
+
+The App only coordinates: it owns the current :class:`CheckIn`, moves between
+screens, saves drafts and the record through the store, and keeps the kiosk
+itself safe (idle reset, staff-only exit, a calm restart after any error).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.message_pump import active_message_pump
+from textual.screen import Screen
+from textual.timer import Timer
+
+from kiosk.config import Settings
+from kiosk.intake import Intake, InvalidAnswers, build_intake
+from kiosk.link import clinician_link
+from kiosk.store import Draft, Store, StoreError
+from screens.check_in import CheckIn, draft_is_resumable
+from screens.done_screen import DoneScreen
+from screens.live_questionnaire import LiveQuestionnaire
+from screens.notice_screen import NoticeScreen
+from screens.resume_screen import ResumeScreen
+from screens.review_screen import ReviewScreen
+from screens.section_screen import SectionScreen
+from screens.staff_screen import PinGuard, StaffScreen, StaffStatus
+from screens.still_there_screen import StillThereScreen
+from screens.strings import staff_text
+from screens.welcome_screen import WelcomeScreen
+
+log = logging.getLogger("kiosk.screens")
+
+STILL_THERE_SECONDS = 30
+# Errors closer together than this count as one burst; too many in a burst and the
+# kiosk exits (quietly) so that `kiosk run` starts it afresh.
+ERROR_BURST_SECONDS = 60.0
+MAX_ERRORS_PER_BURST = 3
+
+RecordIds = Callable[[], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ViewerPlan:
+    """Where the kiosk serves the clinician viewer in-process, if it does."""
+
+    host: str
+    port: int
+
+
+class KioskApp(App[None]):
+    """The check-in flow for one station; patients cannot leave it, staff can with the PIN."""
+
+    CSS_PATH = [  # every screen's styles, parsed once at start-up (not at the first Next)
+        "kiosk.tcss", "welcome_screen.tcss", "section_screen.tcss", "review_screen.tcss",
+        "done_screen.tcss", "modal_screens.tcss",
+    ]
+    ENABLE_COMMAND_PALETTE = False  # its Screenshot command would write patient data to disk
+    TITLE = "Check-in"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "nothing", show=False, priority=True),
+        Binding("ctrl+c", "nothing", show=False, priority=True, system=True),
+        Binding("f12", "staff", show=False, priority=True),
+        Binding("ctrl+k", "staff", show=False, priority=True),
+    ]
+
+    def __init__(self, *, questionnaire: LiveQuestionnaire, store: Store, settings: Settings,
+                 public_url: str, viewer: ViewerPlan | None = None,
+                 exit_without_pin: bool = False, still_there_seconds: int = STILL_THERE_SECONDS,
+                 record_ids: RecordIds | None = None) -> None:
+        super().__init__()
+        self.live = questionnaire
+        self.store = store
+        self.settings = settings
+        self.public_url = public_url
+        self.viewer_plan = viewer
+        self.exit_without_pin = exit_without_pin
+        self.still_there_seconds = still_there_seconds
+        self.record_ids = record_ids  # tests fix the record id and short code; else random
+        self.check_in: CheckIn | None = None
+        self._questions: SectionScreen | None = None  # this check-in's section screen
+        self.crashed = False
+        self.viewer_state = "not served by this kiosk (--no-serve)" if viewer is None \
+            else "starting"
+        self._viewer: Any = None
+        self._pending_draft: Draft | None = None
+        self._accessible = False
+        self._last_input = time.monotonic()
+        self._idle_timer: Timer | None = None
+        self._pin_guard = PinGuard()
+        self._errors: list[float] = []
+        # Store writes happen one after another off the event loop, in the order asked.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-store")
+
+    # --- start and stop --------------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        if self.viewer_plan is not None:
+            self.run_worker(self._serve_viewer(self.viewer_plan), group="viewer")
+        draft = await self._write(self.store.load_draft, self.settings.station)
+        if draft is not None and draft_is_resumable(draft, self.live.current):
+            self._pending_draft = draft
+            await self.push_screen(ResumeScreen(draft.language))
+            self._start_idle_watch()
+        else:
+            if draft is not None:
+                self._write_later(self.store.delete_draft, self.settings.station)
+            await self.push_screen(self._welcome())
+
+    async def on_unmount(self) -> None:
+        if self._viewer is not None:
+            await self._viewer.stop()
+        await asyncio.to_thread(self._writer.shutdown, True)
+
+    async def _serve_viewer(self, plan: ViewerPlan) -> None:
+        """Serve the clinician viewer on this loop, unless one already answers on the port."""
+        try:
+            from kiosk.viewer import start_viewer, viewer_answers
+
+            if await asyncio.to_thread(viewer_answers, plan.host, plan.port):
+                self.viewer_state = f"already served on port {plan.port} by another process"
+                return
+            self._viewer = await start_viewer(self.store, plan.host, plan.port, self.public_url)
+            self.viewer_state = f"serving on {plan.host}:{self._viewer.port}"
+        except Exception as error:  # the kiosk must run even if the viewer cannot
+            log.warning("clinician viewer not started: %s", type(error).__name__)
+            self.viewer_state = f"not running: {error}" if hasattr(error, "exit_code") \
+                else f"not running ({type(error).__name__})"
+
+    # --- the flow --------------------------------------------------------------------------
+
+    def _welcome(self) -> WelcomeScreen:
+        questionnaire = self.live.current
+        return WelcomeScreen(self.settings.clinic_name, list(questionnaire.languages),
+                             questionnaire.default_language, self._accessible,
+                             staff_notice=self.live.problem is not None)
+
+    async def show_welcome(self) -> None:
+        """Back to Welcome for the next patient: nothing of this one is kept on screen."""
+        self._stop_idle_watch()
+        self.check_in = None
+        self._pending_draft = None
+        self._set_accessible(False)
+        self.live.refresh()  # a broken edit keeps the last good version and sets a notice
+        await self._go(self._welcome())
+
+    async def _go(self, screen: Screen[Any]) -> None:
+        """Replace whatever is shown (modals included) by ``screen``."""
+        self._questions = screen if isinstance(screen, SectionScreen) else None
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        if len(self.screen_stack) < 2:
+            await self.push_screen(screen)
+        else:
+            await self.switch_screen(screen)
+
+    async def on_welcome_screen_start(self, message: WelcomeScreen.Start) -> None:
+        self.check_in = CheckIn(self.live.current, message.language, message.accessible)
+        self._start_idle_watch()
+        first = self.check_in.next_section(-1)
+        await self._show_section(first if first is not None else 0)
+
+    def on_welcome_screen_accessible_changed(self,
+                                             message: WelcomeScreen.AccessibleChanged) -> None:
+        self._set_accessible(message.on)
+
+    def _set_accessible(self, on: bool) -> None:
+        self._accessible = on
+        self.set_class(on, "-accessible")
+
+    async def _show_section(self, index: int, problems: dict[str, str] | None = None) -> None:
+        """Section ``index`` on this check-in's section screen (kept while the check-in lasts)."""
+        assert self.check_in is not None
+        self.check_in.section_index = index
+        questions = self._questions
+        if questions is None or questions not in self.screen_stack:
+            await self._go(SectionScreen(self.check_in, index, problems))
+            return
+        while self.screen is not questions:
+            await self.pop_screen()
+        await questions.show_section(index, problems)
+
+    async def _show_review(self) -> None:
+        """The review, over the section screen (so Edit and Back return to it at once)."""
+        check_in = self.check_in
+        assert check_in is not None
+        last = check_in.previous_section(len(check_in.questionnaire.sections))
+        if self._questions is None or self._questions not in self.screen_stack:
+            await self._go(SectionScreen(check_in, last if last is not None else 0))
+        check_in.section_index = len(check_in.questionnaire.sections)
+        check_in.editing_from_review = False
+        while self.screen is not self._questions:
+            await self.pop_screen()
+        await self.push_screen(ReviewScreen(check_in))
+
+    async def on_section_screen_finished(self, message: SectionScreen.Finished) -> None:
+        check_in = self.check_in
+        if check_in is None:
+            return
+        evaluation = check_in.checked()
+        check_in.keep_checked(check_in.questionnaire.sections[message.index], evaluation)
+        following = None if check_in.editing_from_review else \
+            check_in.next_section(message.index)
+        check_in.section_index = following if following is not None else \
+            len(check_in.questionnaire.sections)
+        self._write_later(self.store.save_draft, check_in.to_draft(self.settings.station))
+        if following is None:
+            await self._show_review()
+        else:
+            await self._show_section(following)
+
+    async def on_section_screen_went_back(self, message: SectionScreen.WentBack) -> None:
+        check_in = self.check_in
+        if check_in is None:
+            return
+        if check_in.editing_from_review:
+            await self._show_review()
+            return
+        previous = check_in.previous_section(message.index)
+        if previous is not None:
+            await self._show_section(previous)
+
+    async def on_review_screen_edit(self, message: ReviewScreen.Edit) -> None:
+        if self.check_in is not None:
+            self.check_in.editing_from_review = True
+            await self._show_section(message.index)
+
+    async def on_review_screen_went_back(self) -> None:
+        if self.check_in is not None:
+            last = self.check_in.previous_section(len(self.check_in.questionnaire.sections))
+            await self._show_section(last if last is not None else 0)
+
+    async def on_review_screen_submit(self) -> None:
+        check_in = self.check_in
+        if check_in is None:
+            return
+        try:
+            intake = build_intake(check_in.questionnaire, check_in.answers,
+                                  language=check_in.language, station=self.settings.station)
+        except InvalidAnswers as invalid:
+            await self._show_first_problem(invalid.problems)
+            return
+        if self.record_ids is not None:
+            record_id, short_code = self.record_ids()
+            intake = intake.model_copy(update={"id": record_id, "short_code": short_code})
+        try:
+            saved = await self._write(self._save_intake, intake, check_in)
+        except StoreError as error:
+            log.error("could not save an intake: %s", type(error).__name__)
+            if isinstance(self.screen, ReviewScreen):
+                self.screen.show_save_failed()
+            return
+        self._stop_idle_watch()
+        self.check_in = None  # the answers are in the store now, and nowhere in the kiosk
+        self._set_accessible(check_in.accessible)
+        await self._go(DoneScreen(clinician_link(self.public_url, saved.id), saved.short_code,
+                                  check_in.language, self.settings.qr_timeout))
+
+    def _save_intake(self, intake: Intake, check_in: CheckIn) -> Intake:
+        self.store.save_intake(intake, check_in.questionnaire)
+        self.store.delete_draft(self.settings.station)
+        return self.store.get_intake(intake.id)  # the store may have changed the short code
+
+    async def _show_first_problem(self, problems: dict[str, str]) -> None:
+        """A submit that ``kiosk.logic`` refuses goes to the section of the first problem."""
+        assert self.check_in is not None
+        for index, section in enumerate(self.check_in.questionnaire.sections):
+            if any(item.id in problems for item in section.items):
+                self.check_in.editing_from_review = False
+                await self._show_section(index, problems)
+                return
+
+    async def on_done_screen_finished(self) -> None:
+        await self.show_welcome()
+
+    async def on_resume_screen_chosen(self, message: ResumeScreen.Chosen) -> None:
+        draft, self._pending_draft = self._pending_draft, None
+        if not message.resume or draft is None:
+            self._write_later(self.store.delete_draft, self.settings.station)
+            await self.show_welcome()
+            return
+        self.check_in = CheckIn.from_draft(draft, self.live.current)
+        self._start_idle_watch()
+        if self.check_in.section_index >= len(self.check_in.questionnaire.sections):
+            await self._show_review()
+        else:
+            await self._show_section(self.check_in.section_index)
+
+    # --- store writes ----------------------------------------------------------------------
+
+    async def _write(self, call: Callable[..., Any], *args: Any) -> Any:
+        """Run a store call on the writer thread (after every earlier write) and wait for it."""
+        return await asyncio.wrap_future(self._writer.submit(call, *args))
+
+    def _write_later(self, call: Callable[..., Any], *args: Any) -> None:
+        """Queue a store write without waiting; a failure is logged, never shown to a patient."""
+        future = self._writer.submit(call, *args)
+        future.add_done_callback(_log_failed_write)
+
+    async def store_settled(self) -> None:
+        """Wait until every store write asked so far is done (tests read the store after)."""
+        await self._write(lambda: None)
+
+    # --- inactivity ------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown
+                      | events.MouseScrollUp | events.Paste):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _start_idle_watch(self) -> None:
+        self._last_input = time.monotonic()
+        self._stop_idle_watch()
+        self._idle_timer = self.set_timer(self.settings.idle_timeout, self._check_idle)
+
+    def _stop_idle_watch(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
+
+    def _check_idle(self) -> None:
+        quiet = time.monotonic() - self._last_input
+        timeout = self.settings.idle_timeout
+        if quiet < timeout or isinstance(self.screen, StaffScreen):
+            self._idle_timer = self.set_timer(max(timeout - quiet, 0.1), self._check_idle)
+            return
+        self._idle_timer = None
+        language = self.check_in.language if self.check_in else \
+            self.live.current.default_language
+        self.push_screen(StillThereScreen(language, self.still_there_seconds),
+                         self._still_there_answered)
+
+    async def _still_there_answered(self, here: bool | None) -> None:
+        if here:
+            self._start_idle_watch()
+        else:
+            await self.clear_check_in()
+
+    async def clear_check_in(self) -> None:
+        """Nobody answered: forget this check-in everywhere (screen, memory, draft)."""
+        self._write_later(self.store.delete_draft, self.settings.station)
+        await self.show_welcome()
+
+    # --- staff -----------------------------------------------------------------------------
+
+    def action_nothing(self) -> None:
+        """Ctrl+C and Ctrl+Q do nothing for patients; staff use F12 and the PIN."""
+
+    def action_staff(self) -> None:
+        if isinstance(self.screen, StaffScreen):
+            return
+        self.push_screen(StaffScreen(self.settings.staff_pin_hash, self.staff_status(),
+                                     self._pin_guard, unlocked=self.exit_without_pin),
+                         self._staff_done)
+
+    def staff_status(self) -> StaffStatus:
+        questionnaire = self.live.current
+        described = staff_text("status_questionnaire",
+                               title=questionnaire.text(questionnaire.title, "en"),
+                               id=questionnaire.id, version=questionnaire.version,
+                               path=self.live.path)
+        return StaffStatus(self.settings.station, described, self.viewer_state,
+                           self.live.problem)
+
+    def _staff_done(self, exit_kiosk: bool | None) -> None:
+        if exit_kiosk:
+            self.exit()
+
+    # --- errors ----------------------------------------------------------------------------
+
+    def report_error(self, error: BaseException) -> None:
+        """Log that something failed: the exception's type only, never its text (patient data)."""
+        log.error("unexpected error in the kiosk screens: %s", type(error).__name__)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Any unexpected error: no traceback; a calm notice and the flow starts again."""
+        self.report_error(error)
+        now = time.monotonic()
+        self._errors = [at for at in self._errors if now - at < ERROR_BURST_SECONDS] + [now]
+        if active_message_pump.get(None) is self or len(self._errors) > MAX_ERRORS_PER_BURST:
+            # The App's own message loop stops after this: exit quietly and let
+            # `kiosk run` start a fresh kiosk (which offers the draft to continue).
+            self.crashed = True
+            self._return_code = 1
+            self._close_messages_no_wait()
+            return
+        self.call_later(self._recover)
+
+    async def _recover(self) -> None:
+        language = self.check_in.language if self.check_in else \
+            self.live.current.default_language
+        self._stop_idle_watch()
+        self.check_in = None  # the draft (saved after each section) is offered again
+        await self._go(NoticeScreen(language))
+
+    async def on_notice_screen_closed(self) -> None:
+        draft = await self._write(self.store.load_draft, self.settings.station)
+        if draft is not None and draft_is_resumable(draft, self.live.current):
+            self._pending_draft = draft
+            await self._go(ResumeScreen(draft.language))
+            self._start_idle_watch()
+        else:
+            await self.show_welcome()
+
+
+def _log_failed_write(future: Future[Any]) -> None:
+    error = future.exception()
+    if error is not None:
+        log.error("a kiosk store write failed: %s", type(error).__name__)

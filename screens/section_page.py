@@ -1,0 +1,121 @@
+"""The questions of one section, as one page of the section screen.
+
+A page holds one widget per item (in a slot it can hide) and keeps the check-in's
+answers in step with them: ``show_if`` is re-read when a deciding answer changes,
+a follow-up that disappears takes its answer with it, and Next asks
+``kiosk.logic`` what is wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.containers import Vertical, VerticalScroll
+
+from kiosk.answers import is_empty
+from kiosk.expressions import parse_expression
+from kiosk.logic import section_problems
+from kiosk.questionnaire import Item, Section
+from screens.check_in import CheckIn
+from screens.widgets.item_factory import widget_for
+from screens.widgets.item_widget import ItemWidget
+
+
+class SectionPage(VerticalScroll, can_focus=False):
+    """One section's questions; built item by item so a page can be prepared in the background.
+
+    The page itself takes no focus: focus goes to a question, and restyling a whole page
+    on every focus change would make Next slow.
+    """
+
+    def __init__(self, check_in: CheckIn, index: int) -> None:
+        super().__init__(id=f"page-{index}", classes="section-page")
+        self.check_in = check_in
+        self.index = index
+        self.section: Section = check_in.questionnaire.sections[index]
+        self.widgets: dict[str, ItemWidget] = {}
+        self.slots: dict[str, Vertical] = {}
+        self.built = False
+        # Items whose answer decides whether another item of this section is shown.
+        self.decisive: set[str] = set()
+        for item in self.section.items:
+            if item.show_if:
+                self.decisive |= parse_expression(item.show_if).names
+
+    async def build(self) -> None:
+        """Mount the questions one at a time (other events run in between)."""
+        shown = {item.id for item in self.check_in.shown_items(self.section)}
+        for item in self.section.items:
+            slot = Vertical(self._new_widget(item, self.check_in.answers.get(item.id)),
+                            id=f"slot-{item.id}", classes="item-slot")
+            slot.display = item.id in shown
+            self.slots[item.id] = slot
+            await self.mount(slot)
+        self.built = True
+
+    def _new_widget(self, item: Item, value: Any) -> ItemWidget:
+        widget = widget_for(item, self.check_in.questionnaire, self.check_in.language, value)
+        self.widgets[item.id] = widget
+        return widget
+
+    def shown(self) -> list[Item]:
+        return [item for item in self.section.items if self.slots[item.id].display]
+
+    def remember(self, item_id: str, value: Any) -> None:
+        if is_empty(value):
+            self.check_in.answers.pop(item_id, None)
+        else:
+            self.check_in.answers[item_id] = value
+
+    async def on_item_widget_changed(self, message: ItemWidget.Changed) -> None:
+        message.stop()
+        self.remember(message.item_id, message.value)
+        if message.item_id in self.decisive:
+            await self.apply_show_if()
+
+    async def apply_show_if(self) -> None:
+        """Show follow-ups whose condition now holds; hide the others and drop their answers."""
+        shown = {item.id for item in self.check_in.shown_items(self.section)}
+        for item in self.section.items:
+            slot = self.slots[item.id]
+            visible = item.id in shown
+            if slot.display == visible:
+                continue
+            if not visible:
+                self.check_in.answers.pop(item.id, None)
+                widget = self.widgets[item.id]
+                widget.show_problem(None)
+                if not is_empty(widget.value):
+                    # A fresh, empty widget: the hidden answer is gone from the screen too.
+                    await slot.remove_children()
+                    await slot.mount(self._new_widget(item, None))
+            slot.display = visible
+
+    def collect(self) -> None:
+        """Read every shown widget once more, in case a change was not announced."""
+        for item in self.shown():
+            if item.answerable:
+                self.remember(item.id, self.widgets[item.id].value)
+
+    def problems(self) -> dict[str, str]:
+        """What ``kiosk.logic`` finds wrong with this section, in question order."""
+        self.collect()
+        return section_problems(self.check_in.questionnaire, self.section,
+                                self.check_in.answers, self.check_in.language)
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Each message beside its question; focus (and scroll to) the first one."""
+        for item_id, widget in self.widgets.items():
+            if widget.problem or item_id in problems:
+                widget.show_problem(problems.get(item_id))
+        first = next((item_id for item_id in problems if item_id in self.widgets), None)
+        if first is not None:
+            widget = self.widgets[first]
+            widget.focus_input()
+            self.scroll_to_widget(widget, animate=False, top=True)
+
+    def focus_first(self) -> None:
+        self.scroll_home(animate=False)
+        first = next((item for item in self.shown() if item.answerable), None)
+        if first is not None:
+            self.widgets[first.id].focus_input()

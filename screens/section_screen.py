@@ -1,0 +1,163 @@
+"""The questions, one section at a time: title, the section's page, then Back / step / Next.
+
+Each section is a page (:class:`~screens.section_page.SectionPage`) of this one
+screen. While the patient answers one section, the next one is built out of sight,
+so Next only swaps pages; pages already seen stay, so Back is instant too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, ProgressBar, Static
+
+from screens.check_in import CheckIn
+from screens.section_page import SectionPage
+from screens.strings import text
+from screens.widgets.plain import plain
+
+
+class SectionScreen(Screen[None]):
+    """Shows one section's page; posts :class:`Finished` only when that section is valid."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Next", show=False, priority=True),
+        Binding("ctrl+b", "back", "Back", show=False, priority=True),
+    ]
+
+    class Finished(Message):
+        """Next on a valid section: the check-in's answers are complete for it."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    class WentBack(Message):
+        """Back: the answers are kept as they are, valid or not."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, check_in: CheckIn, index: int,
+                 problems: dict[str, str] | None = None) -> None:
+        super().__init__(classes="section-screen")
+        self.check_in = check_in
+        self.index = index
+        self._first_problems = problems
+        self.pages: dict[int, SectionPage] = {}
+        self._building: dict[int, asyncio.Task[SectionPage]] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="section-head"):
+            yield Static(id="section-title")
+            yield Static(id="section-intro")
+            yield Static(id="section-problem")
+        yield Container(id="pages")
+        with Horizontal(id="nav"):
+            yield Button(text("back", self.check_in.language), id="back")
+            with Vertical(id="progress-box"):
+                yield Static(id="step")
+                yield ProgressBar(total=self.check_in.steps, show_eta=False,
+                                  show_percentage=False, id="progress")
+            yield Button(text("next", self.check_in.language), id="next", variant="primary")
+
+    async def on_mount(self) -> None:
+        await self.show_section(self.index, self._first_problems)
+
+    @property
+    def page(self) -> SectionPage:
+        return self.pages[self.index]
+
+    async def _page(self, index: int) -> SectionPage:
+        """The page of section ``index``, built now if it is not built (or being built) yet."""
+        if index in self.pages:
+            return self.pages[index]
+        if index not in self._building:
+            self._building[index] = asyncio.create_task(self._build(index))
+        return await self._building[index]
+
+    async def _build(self, index: int) -> SectionPage:
+        page = SectionPage(self.check_in, index)
+        page.display = False
+        await self.query_one("#pages", Container).mount(page)
+        await page.build()
+        self.pages[index] = page
+        return page
+
+    async def show_section(self, index: int, problems: dict[str, str] | None = None) -> None:
+        """Swap to section ``index`` (showing ``problems`` if given), then prepare the next."""
+        page = await self._page(index)
+        await page.apply_show_if()  # earlier answers may have changed what this page shows
+        if index != self.index and self.index in self.pages:
+            self.pages[self.index].display = False
+        self.index = index
+        self._show_head(page)
+        page.display = True
+        if problems:
+            self._show_problems(problems)
+        else:
+            page.focus_first()
+        following = self.check_in.next_section(index)
+        if following is not None and following not in self.pages:
+            self.call_after_refresh(self._prepare, following)
+
+    def _prepare(self, index: int) -> None:
+        if index not in self.pages and index not in self._building:
+            task = asyncio.create_task(self._build(index))
+            task.add_done_callback(self._prepared)
+            self._building[index] = task
+
+    def _prepared(self, task: asyncio.Task[SectionPage]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            self.app._handle_exception(task.exception())  # type: ignore[arg-type]
+
+    def _show_head(self, page: SectionPage) -> None:
+        check_in, language = self.check_in, self.check_in.language
+        questionnaire = check_in.questionnaire
+        self.query_one("#section-title", Static).update(
+            plain(questionnaire.text(page.section.title, language)))
+        intro = self.query_one("#section-intro", Static)
+        intro.update(plain(questionnaire.text(page.section.intro, language), multiline=True))
+        intro.display = bool(page.section.intro)
+        self.query_one("#section-problem", Static).display = False
+        self.query_one("#step", Static).update(
+            text("step", language, step=page.index + 1, total=check_in.steps))
+        self.query_one(ProgressBar).update(progress=page.index + 1)
+        self.query_one("#back", Button).disabled = \
+            check_in.previous_section(page.index) is None and not check_in.editing_from_review
+        self.query_one("#next", Button).label = \
+            text("to_review" if check_in.editing_from_review else "next", language)
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        notice = self.query_one("#section-problem", Static)
+        notice.update(text("fix_problems", self.check_in.language))
+        notice.display = True
+        self.page.show_problems(problems)
+
+    def action_next(self) -> None:
+        problems = self.page.problems()
+        if problems:
+            self._show_problems(problems)
+            return
+        self.page.show_problems({})
+        self.post_message(self.Finished(self.index))
+
+    def action_back(self) -> None:
+        if self.query_one("#back", Button).disabled:
+            return
+        self.page.collect()
+        self.post_message(self.WentBack(self.index))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "next":
+            event.stop()
+            self.action_next()
+        elif event.button.id == "back":
+            event.stop()
+            self.action_back()

@@ -1,0 +1,83 @@
+"""Welcome: the clinic's name, one big Start button, the language and the large-text switch."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical
+from textual.events import Click
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Static, Switch
+
+from screens.strings import language_name, text
+from screens.widgets.plain import plain
+
+
+class WelcomeScreen(Screen[None]):
+    """The screen every patient starts from; it holds nothing of the previous patient."""
+
+    class Start(Message):
+        """The patient pressed Start, in ``language``."""
+
+        def __init__(self, language: str, accessible: bool) -> None:
+            super().__init__()
+            self.language = language
+            self.accessible = accessible
+
+    class AccessibleChanged(Message):
+        """The large-text / high-contrast switch was flipped."""
+
+        def __init__(self, on: bool) -> None:
+            super().__init__()
+            self.on = on
+
+    def __init__(self, clinic_name: str, languages: list[str], language: str,
+                 accessible: bool = False, staff_notice: bool = False) -> None:
+        super().__init__(id="welcome")
+        self.clinic_name = clinic_name
+        self.languages = languages
+        self.language = language
+        self.accessible = accessible
+        self.staff_notice = staff_notice
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="welcome-box"):
+            yield Static(plain(self.clinic_name), id="clinic-name")
+            yield Static(text("welcome", self.language), id="welcome-title")
+            yield Static(text("welcome_intro", self.language), id="welcome-intro")
+            with Center():
+                yield Button(text("start", self.language), id="start", variant="primary")
+            if len(self.languages) > 1:
+                with Horizontal(id="languages"):
+                    for code in self.languages:
+                        yield Button(plain(language_name(code)), id=f"language-{code}",
+                                     classes="language" + (" -chosen"
+                                                           if code == self.language else ""))
+            with Horizontal(id="accessible-row"):
+                yield Switch(self.accessible, id="accessible")
+                yield Static(text("accessible", self.language), id="accessible-label")
+        if self.staff_notice:
+            yield Static(text("staff_notice_marker", self.language), id="staff-marker")
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Button).focus()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button_id = event.button.id or ""
+        if button_id == "start":
+            self.post_message(self.Start(self.language, self.accessible))
+        elif button_id.startswith("language-"):
+            self.language = button_id.removeprefix("language-")
+            await self.recompose()
+            self.query_one(f"#{button_id}", Button).focus()
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        self.accessible = event.value
+        self.post_message(self.AccessibleChanged(event.value))
+
+    def on_click(self, event: Click) -> None:
+        """Tapping the switch's words flips it too: a bigger target on a tablet."""
+        if event.widget is not None and event.widget.id == "accessible-label":
+            self.query_one("#accessible", Switch).toggle()
