@@ -75,6 +75,9 @@ class Store:
             raise StoreError(f"the data folder {self.root} stayed locked by another kiosk "
                              f"process for {LOCK_TIMEOUT:.0f} seconds; try again, or check "
                              "for a stuck kiosk process") from None
+        except OSError as error:
+            raise StoreError(f"cannot lock the data folder {self.root}: {error.strerror}; "
+                             "it must belong to the user that runs the kiosk") from None
         try:
             yield
         finally:

@@ -9,6 +9,7 @@ overwritten by the next save instead of piling up.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable
@@ -74,6 +75,8 @@ def write_durably(path: Path, payload: bytes) -> None:
         os.replace(temporary, path)
         fsync_dir(path.parent)
     except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)  # the old file is untouched; do not leave a half temporary
         raise StoreError(f"cannot save {path}: {error.strerror}; check the disk has free "
                          "space and the data folder belongs to this user") from None
 
