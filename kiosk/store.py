@@ -178,6 +178,11 @@ class Store:
         with self.locked():
             audit.append(self.root, event)
 
+    def record_audit_many(self, events: list[AuditEvent]) -> None:
+        """Append many events at once (an export): one write per day, not one per event."""
+        with self.locked():
+            audit.append_many(self.root, events)
+
     def audit_events(self, record_id: str | None = None) -> list[AuditEvent]:
         """All events, or one record's, oldest first."""
         return audit.events(self.root, record_id)

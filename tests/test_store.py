@@ -206,6 +206,18 @@ def test_audit_events_are_appended_and_read_oldest_first(store: Store) -> None:
     assert store.audit_events("t" * 26) == []
 
 
+def test_an_export_audits_many_records_in_one_write_per_day(store: Store) -> None:
+    start = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    events = [AuditEvent(at=start + dt.timedelta(hours=h), actor="cli:staff", action="export",
+                         record_id=record_id)
+              for h, record_id in ((0, "a" * 26), (1, "b" * 26), (30, "a" * 26))]
+    store.record_audit(AuditEvent(at=start, actor="dr.lee", action="view", record_id="a" * 26))
+    store.record_audit_many(events)
+    assert [e.action for e in store.audit_events("a" * 26)] == ["view", "export", "export"]
+    assert store.audit_events("b" * 26) == [events[1]]
+    assert len(store.audit_events()) == 4
+
+
 def test_documents_update_atomically_and_read_back(store: Store) -> None:
     assert store.read_document("staff") == {}
     added = store.update_document("staff", lambda d: d.setdefault("users", []).append("lee"))

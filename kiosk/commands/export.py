@@ -63,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         payload = export_csv(store, intakes)
     actor = f"cli:{_os_user()}"
-    for intake in intakes:
-        store.record_audit(AuditEvent(actor=actor, action="export", record_id=intake.id))
+    store.record_audit_many([AuditEvent(actor=actor, action="export", record_id=intake.id)
+                             for intake in intakes])
     if args.out is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()

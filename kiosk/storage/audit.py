@@ -7,6 +7,7 @@ worst an index entry for a day with no event of that record.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -30,24 +31,37 @@ FIELDS = frozenset({"at", "actor", "action"})
 
 def append(root: Path, event: AuditEvent) -> None:
     """Add one event (the caller holds the store lock); durable when this returns."""
-    day = day_of(event.at)
-    path = day_file(root, AUDIT, day)
-    with open_tinydb(path, DAY_KIND, FIELDS) as db:
-        table = db.table(TABLE)
-        table.all()  # check the day's file before touching anything
-        if event.record_id is not None:
-            _note_day(root, event.record_id, day)
-        ensure_private_dir(path.parent)
-        table.insert(event.model_dump(mode="json"))
+    append_many(root, [event])
 
 
-def _note_day(root: Path, record_id: str, day: str) -> None:
-    path = index_file(root, AUDIT_INDEX, record_id)
-    days = _read_index(path)
-    if day not in days.get(record_id, []):
-        days.setdefault(record_id, []).append(day)
-        ensure_private_dir(path.parent)
-        write_json(path, days)
+def append_many(root: Path, new_events: list[AuditEvent]) -> None:
+    """Add events with one write per day file and per index file, so an export of
+    thousands of records costs one rewrite per day, not one per record."""
+    by_day: dict[str, list[AuditEvent]] = defaultdict(list)
+    for event in new_events:
+        by_day[day_of(event.at)].append(event)
+    for day, events_of_day in sorted(by_day.items()):
+        path = day_file(root, AUDIT, day)
+        with open_tinydb(path, DAY_KIND, FIELDS) as db:
+            table = db.table(TABLE)
+            table.all()  # check the day's file before touching anything
+            _note_day(root, [e.record_id for e in events_of_day if e.record_id], day)
+            ensure_private_dir(path.parent)
+            table.insert_multiple(e.model_dump(mode="json") for e in events_of_day)
+
+
+def _note_day(root: Path, record_ids: list[str], day: str) -> None:
+    by_index: dict[Path, list[str]] = defaultdict(list)
+    for record_id in record_ids:
+        by_index[index_file(root, AUDIT_INDEX, record_id)].append(record_id)
+    for path, ids in by_index.items():
+        days = _read_index(path)
+        missing = [rid for rid in dict.fromkeys(ids) if day not in days.get(rid, [])]
+        if missing:
+            for record_id in missing:
+                days.setdefault(record_id, []).append(day)
+            ensure_private_dir(path.parent)
+            write_json(path, days)
 
 
 def events(root: Path, record_id: str | None = None) -> list[AuditEvent]:
