@@ -22,7 +22,9 @@ DEFAULT_COMMAND = "run"
 log = logging.getLogger("kiosk")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand, or only ``only`` (so a command imports just its
+    own module: starting ``kiosk submit`` should not pay for the web viewer's imports)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", metavar="DIR",
                         help="data folder (default: $KIOSK_DATA_DIR, else a per-user folder)")
@@ -30,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kiosk", description="Patient intake kiosk for dry-needling clinics. "
         f"With no command, runs '{DEFAULT_COMMAND}'.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else (only,):
         try:
             module = importlib.import_module(f"kiosk.commands.{name}")
         except ModuleNotFoundError as error:
@@ -43,10 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if not set(COMMAND_MODULES) & set(args_list) and not {"-h", "--help"} & set(args_list):
-        args_list.insert(0, DEFAULT_COMMAND)
+    wants_help = bool({"-h", "--help"} & set(args_list))
+    command = next((arg for arg in args_list if arg in COMMAND_MODULES), None)
+    if command is None and not wants_help:
+        command = DEFAULT_COMMAND
+        args_list.insert(0, command)
+    parser = build_parser(only=command if command and not (wants_help and
+                                                           args_list[0].startswith("-")) else None)
     args = parser.parse_args(args_list)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
     try:
         return int(args.handler(args) or 0)
     except KioskError as error:
