@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -12,7 +13,7 @@ from kiosk.store import Store
 from kiosk.viewer import auth, pages
 from kiosk.viewer.accounts import StaffAccounts
 from kiosk.viewer.context import PACKAGE_DIR, VIEWER, ViewerContext
-from kiosk.viewer.security import add_security_headers, plain_errors
+from kiosk.viewer.security import add_security_headers, plain_errors, same_origin_posts
 from kiosk.viewer.sessions import Sessions
 from kiosk.viewer.throttle import LoginThrottle
 
@@ -35,18 +36,20 @@ ROUTE_NAMES = {
 def create_app(store: Store, *, public_url: str, secure_cookies: bool,
                clock: Callable[[], float] = time.time) -> web.Application:
     """The viewer over ``store``; ``clock`` (seconds) is injectable for session-expiry tests."""
-    app = web.Application(middlewares=[plain_errors], client_max_size=MAX_REQUEST_BYTES)
+    app = web.Application(middlewares=[plain_errors, same_origin_posts],
+                          client_max_size=MAX_REQUEST_BYTES)
     app[VIEWER] = ViewerContext(
         store=store, public_url=check_public_url(public_url), secure_cookies=secure_cookies,
         clock=clock, accounts=StaffAccounts(store), sessions=Sessions(store, clock),
         throttle=LoginThrottle(clock),
     )
     css = (PACKAGE_DIR / "static" / "viewer.css").read_bytes()
-    app.router.add_get("/", pages.day_list, name="day-list")
+    # No HEAD on pages that audit a view: a view is what shows the record.
+    app.router.add_get("/", pages.day_list, name="day-list", allow_head=False)
     # The JSON route comes first: "/i/{ref}" would otherwise take "ID.json" as a ref.
     app.router.add_get(r"/i/{ref:[A-Za-z0-9]{1,40}}.json", pages.record_json,
-                       name="record-json")
-    app.router.add_get("/i/{ref}", pages.record_page, name="record-page")
+                       name="record-json", allow_head=False)
+    app.router.add_get("/i/{ref}", pages.record_page, name="record-page", allow_head=False)
     app.router.add_post("/i/{ref}/review", pages.mark_reviewed, name="record-review")
     app.router.add_get("/login", auth.login_form, name="login-form")
     app.router.add_post("/login", auth.log_in, name="login")
@@ -54,4 +57,10 @@ def create_app(store: Store, *, public_url: str, secure_cookies: bool,
     app.router.add_get("/healthz", pages.health, name="health")
     app.router.add_get("/static/viewer.css", pages.stylesheet(css), name="stylesheet")
     app.on_response_prepare.append(add_security_headers)
+    app.on_cleanup.append(_stop_store_thread)
     return app
+
+
+async def _stop_store_thread(app: web.Application) -> None:
+    """Let the store work already asked for finish (an audit entry, a review), then stop."""
+    await asyncio.to_thread(app[VIEWER].store_thread.shutdown, True)

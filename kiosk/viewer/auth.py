@@ -1,7 +1,8 @@
 """Staff login and logout, and the session check every record page makes first.
 
-Handlers do their store reads, writes and password hashing in a worker thread: the
-viewer may share its asyncio loop with the kiosk's screen, which must not stall.
+Handlers do their store reads and writes on the viewer's store thread and hash passwords
+on another: the viewer may share its asyncio loop with the kiosk's screen, which must
+not stall.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import asyncio
 import math
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -65,7 +67,7 @@ def _login_page(request: web.Request, *, next_path: str, problem: str = "",
 
 async def login_form(request: web.Request) -> web.StreamResponse:
     """GET /login: the form, or straight on if already logged in."""
-    return await asyncio.to_thread(_login_form, request)
+    return await viewer(request).run(_login_form, request)
 
 
 def _login_form(request: web.Request) -> web.StreamResponse:
@@ -75,21 +77,40 @@ def _login_form(request: web.Request) -> web.StreamResponse:
     return _login_page(request, next_path=next_path)
 
 
+@dataclass(frozen=True)
+class LoginAttempt:
+    username: str  # as typed, to refill the form
+    name: str
+    address: str
+    password: str
+    stored_hash: str | None
+    next_path: str
+
+
 async def log_in(request: web.Request) -> web.StreamResponse:
     """POST /login: check the form's token, the throttle, then the password."""
+    context = viewer(request)
     form = await request.post()
-    return await asyncio.to_thread(_log_in, request, form)
+    # One login at a time: the throttle's count is then exact even for a burst of parallel
+    # guesses, and only one 16 MB scrypt runs at once. Waiting happens here, not in a thread.
+    async with context.login_lock:
+        attempt = await context.run(_start_login, request, form)
+        if isinstance(attempt, web.StreamResponse):
+            return attempt
+        # scrypt takes ~50 ms: on its own thread, so record pages keep flowing meanwhile.
+        right = await asyncio.to_thread(verify_password, attempt.password, attempt.stored_hash)
+        return await context.run(_finish_login, request, attempt, right)
 
 
-def _log_in(request: web.Request, form: Mapping[str, object]) -> web.StreamResponse:
+def _start_login(request: web.Request,
+                 form: Mapping[str, object]) -> LoginAttempt | web.StreamResponse:
     context = viewer(request)
     next_path = safe_next(str(form.get("next", "")))
     if not tokens_match(str(form.get("csrf", "")), request.cookies.get(LOGIN_COOKIE)):
         raise web.HTTPForbidden()
     username = str(form.get("username", ""))[:64]
     name, address = normalize_name(username), client_address(request)
-    password = str(form.get("password", ""))
-    wait, started = context.throttle.begin(name, address)
+    wait = context.throttle.retry_after(name, address)
     if wait is not None:
         response = _login_page(
             request, next_path=next_path, username=username, status=429,
@@ -97,15 +118,23 @@ def _log_in(request: web.Request, form: Mapping[str, object]) -> web.StreamRespo
                     "minute(s).")
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
-    stored = context.accounts.password_hash(name)
-    if not verify_password(password, stored):
-        context.audit(request, name if stored else "unknown", "login_failed")
-        return _login_page(request, next_path=next_path, username=username,
+    return LoginAttempt(username, name, address, str(form.get("password", "")),
+                        context.accounts.password_hash(name), next_path)
+
+
+def _finish_login(request: web.Request, attempt: LoginAttempt,
+                  right: bool) -> web.StreamResponse:
+    context = viewer(request)
+    if not right:
+        context.throttle.failed(attempt.name, attempt.address)
+        context.audit(request, attempt.name if attempt.stored_hash else "unknown",
+                      "login_failed")
+        return _login_page(request, next_path=attempt.next_path, username=attempt.username,
                            problem="That name and password do not match.")
-    context.throttle.succeeded(name, address, started)
-    token, _session = context.sessions.start(name)
-    context.audit(request, name, "login")
-    response = see_other(next_path)
+    context.throttle.succeeded(attempt.name)
+    token, _session = context.sessions.start(attempt.name)
+    context.audit(request, attempt.name, "login")
+    response = see_other(attempt.next_path)
     _cookie(response, context, COOKIE_NAME, token)
     response.del_cookie(LOGIN_COOKIE, path="/login")
     return response
@@ -114,7 +143,7 @@ def _log_in(request: web.Request, form: Mapping[str, object]) -> web.StreamRespo
 async def log_out(request: web.Request) -> web.StreamResponse:
     """POST /logout: end the session (with the session's CSRF token) and go to the login page."""
     form = await request.post()
-    return await asyncio.to_thread(_log_out, request, form)
+    return await viewer(request).run(_log_out, request, form)
 
 
 def _log_out(request: web.Request, form: Mapping[str, object]) -> web.StreamResponse:

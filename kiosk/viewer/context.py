@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from aiohttp import web
@@ -18,6 +21,7 @@ from kiosk.viewer.throttle import LoginThrottle
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SERVICE_NAME = "intake-kiosk-viewer"
+T = TypeVar("T")
 
 
 def template_environment() -> jinja2.Environment:
@@ -41,6 +45,17 @@ class ViewerContext:
     sessions: Sessions
     throttle: LoginThrottle
     templates: jinja2.Environment = field(default_factory=template_environment)
+    login_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # All store work of the viewer runs here, one call after another: off the loop (which
+    # the kiosk screen may share), first come first served, and with no two threads of
+    # this process polling for the store's lock.
+    store_thread: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
+        max_workers=1, thread_name_prefix="kiosk-viewer"))
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` on the viewer's store thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.store_thread, functools.partial(work, *args))
 
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock(), dt.UTC)

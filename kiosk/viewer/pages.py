@@ -2,12 +2,11 @@
 
 Every record id is checked against :mod:`kiosk.ids` before the store is asked, so a
 hostile path never reaches it; every view and review goes into the audit log. Store
-work runs in a worker thread, so the kiosk screen sharing this loop never stalls.
+work runs on the viewer's store thread, so the kiosk screen sharing this loop never stalls.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,7 +44,7 @@ def load_intake(context: ViewerContext, ref: str) -> Intake:
 
 async def record_page(request: web.Request) -> web.StreamResponse:
     """GET /i/{ref}: flags first, then pain, then every answer."""
-    return await asyncio.to_thread(_record_page, request)
+    return await viewer(request).run(_record_page, request)
 
 
 def _record_page(request: web.Request) -> web.StreamResponse:
@@ -60,7 +59,7 @@ def _record_page(request: web.Request) -> web.StreamResponse:
 
 async def record_json(request: web.Request) -> web.StreamResponse:
     """GET /i/{ref}.json: the stored record, for staff tools."""
-    return await asyncio.to_thread(_record_json, request)
+    return await viewer(request).run(_record_json, request)
 
 
 def _record_json(request: web.Request) -> web.StreamResponse:
@@ -76,7 +75,7 @@ def _record_json(request: web.Request) -> web.StreamResponse:
 async def mark_reviewed(request: web.Request) -> web.StreamResponse:
     """POST /i/{ref}/review: set the status to reviewed (needs the session's CSRF token)."""
     form = await request.post()
-    return await asyncio.to_thread(_mark_reviewed, request, form)
+    return await viewer(request).run(_mark_reviewed, request, form)
 
 
 def _mark_reviewed(request: web.Request, form: Mapping[str, object]) -> web.StreamResponse:
@@ -124,7 +123,7 @@ def _row(context: ViewerContext, intake: Intake) -> IntakeRow:
 
 async def day_list(request: web.Request) -> web.StreamResponse:
     """GET /: one day's intakes (today unless ``day`` picks another), newest first."""
-    return await asyncio.to_thread(_day_list, request)
+    return await viewer(request).run(_day_list, request)
 
 
 def _day_list(request: web.Request) -> web.StreamResponse:

@@ -11,6 +11,7 @@ import hmac
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -91,6 +92,27 @@ async def plain_errors(request: web.Request, handler: Handler) -> web.StreamResp
         # Only the type: a message or traceback could hold a record id or an answer.
         log.error("viewer: unexpected %s while answering a request", type(error).__name__)
         return error_page(request, 500)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+@web.middleware
+async def same_origin_posts(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refuse a form posted from another site's page, before any token is even looked at.
+
+    Browsers send ``Origin`` with every POST; it must be this viewer as the phone reached
+    it, or the public URL (which differs when a TLS proxy sits in front).
+    """
+    origin = request.headers.get("Origin")
+    if request.method == "POST" and origin is not None:
+        allowed = {_origin(f"{request.scheme}://{request.host}"),
+                   _origin(viewer(request).public_url)}
+        if origin.lower() not in allowed:
+            raise web.HTTPForbidden()
+    return await handler(request)
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:

@@ -2,8 +2,8 @@
 
 Kept in memory: it protects one running viewer, and restarting it needs access to the
 machine anyway. While throttled even the right password is refused, so guessing stays slow.
-An attempt counts as failed from the moment it starts, so a burst of parallel guesses
-cannot slip past the limit while their passwords are being checked.
+The viewer checks one login at a time, so a burst of parallel guesses cannot slip past
+the count while their passwords are being hashed.
 """
 
 from __future__ import annotations
@@ -25,32 +25,28 @@ class LoginThrottle:
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock
         self._failures: dict[Key, deque[float]] = {}
-        self._lock = threading.Lock()  # login handlers run in worker threads
+        self._lock = threading.Lock()  # handlers run in worker threads
 
-    def begin(self, name: str, address: str) -> tuple[float | None, float]:
-        """Start an attempt: (seconds to wait, or None if it may go ahead; its start time).
-
-        An attempt that goes ahead is counted as a failure until :meth:`succeeded` says not.
-        """
+    def retry_after(self, name: str, address: str) -> float | None:
+        """Seconds until this name and address may try again, or None if they may now."""
         now = self.clock()
-        keys = (("name", name), ("address", address))
         with self._lock:
-            waits = [self._wait(key, now) for key in keys]
-            if any(wait is not None for wait in waits):
-                return max(wait for wait in waits if wait is not None), now
-            for key in keys:
+            waits = [wait for key in (("name", name), ("address", address))
+                     if (wait := self._wait(key, now)) is not None]
+        return max(waits) if waits else None
+
+    def failed(self, name: str, address: str) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in (("name", name), ("address", address)):
                 self._recent(key, now).append(now)
             if len(self._failures) > _PRUNE_ABOVE:
                 self._sweep(now)
-        return None, now
 
-    def succeeded(self, name: str, address: str, started: float) -> None:
-        """A right password: clear the name's count and take this attempt off the address's."""
+    def succeeded(self, name: str) -> None:
+        """A right password clears the name's count (not the address's: it may be guessing)."""
         with self._lock:
             self._failures.pop(("name", name), None)
-            recent = self._failures.get(("address", address))
-            if recent is not None and started in recent:
-                recent.remove(started)
 
     def _wait(self, key: Key, now: float) -> float | None:
         if key not in self._failures:

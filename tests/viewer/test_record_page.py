@@ -186,3 +186,17 @@ def test_pages_carry_no_inline_script_or_style(staff: Browser, intake: Intake) -
         assert "<style" not in page, path
         assert " style=" not in page, path
         assert " on" + "click=" not in page, path
+
+
+def test_a_form_posted_from_another_site_is_refused(staff: Browser, intake: Intake,
+                                                    store: Store) -> None:
+    token = staff.get(f"/i/{intake.id}").csrf()
+    for origin in ("http://evil.example", "null", "http://kiosk.test:8766"):
+        reply = staff.post(f"/i/{intake.id}/review", {"csrf": token},
+                           headers={"Origin": origin})
+        assert reply.status == 403, origin
+    assert store.get_intake(intake.id).status == "submitted"
+    # The public URL (a TLS proxy in front) and the address the phone used are this site.
+    for origin in ("http://kiosk.test:8765", f"http://127.0.0.1:{staff.port}"):
+        assert staff.post(f"/i/{intake.id}/review", {"csrf": token},
+                          headers={"Origin": origin}).status == 303

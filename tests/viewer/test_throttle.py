@@ -5,6 +5,8 @@ Other loopback addresses (127.0.0.2, ...) stand in for other phones on the clini
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from kiosk.store import Store
 from viewer.conftest import STAFF_NAME, Clock, ViewerServer
 
@@ -64,3 +66,20 @@ def test_failed_logins_are_audited_without_the_password(server: ViewerServer,
     failures = [e for e in store.audit_events() if e.action == "login_failed"]
     assert [(e.actor, e.address) for e in failures] == [(STAFF_NAME, "127.0.0.2"),
                                                        ("unknown", "127.0.0.3")]
+
+
+def test_a_burst_of_parallel_guesses_gets_only_five_tries(server: ViewerServer) -> None:
+    def guess(n: int) -> int:
+        return server.browser("127.0.0.8").log_in(password=f"guess {n}").status
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(guess, range(12)))
+    assert sorted(statuses) == [200] * 5 + [429] * 7
+
+
+def test_twenty_phones_logging_in_at_once_all_get_in(server: ViewerServer) -> None:
+    def log_in(n: int) -> int:
+        return server.browser(f"127.0.1.{n}").log_in().status
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        assert list(pool.map(log_in, range(1, 21))) == [303] * 20

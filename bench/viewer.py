@@ -1,0 +1,230 @@
+"""Record-page latency of the clinician viewer with 20 phones at once, at 1,000 and 50,000 records.
+
+Run: ``.venv/bin/python bench/viewer.py`` (a few minutes; ``--quick`` for a smoke run).
+
+Each store is filled through ``Store.save_intake`` (the store has no bulk path): real
+intakes of the bundled questionnaire, 30 a clinic day over past days. To keep the
+fill quick the saves go to a RAM disk (/dev/shm) when there is one, and the folder is
+then copied to the work folder on disk, where the viewer reads it. Each store gets
+its own ``kiosk serve`` process. First one phone alone asks for 200 random records'
+pages; then 20 logged-in phones per server ask back to back, in bursts that alternate
+between the two servers so background load on a shared machine hits both alike. Each
+view also appends to the audit log, as in use. Latency is measured at the client,
+from request to the last byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))  # the shared complete-answers fixture
+
+from answers_fixture import complete_answers  # noqa: E402
+
+from kiosk.ids import new_record_id, new_short_code  # noqa: E402
+from kiosk.intake import build_intake  # noqa: E402
+from kiosk.loader import load_questionnaire  # noqa: E402
+from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
+from kiosk.questionnaire import Questionnaire  # noqa: E402
+from kiosk.store import Store  # noqa: E402
+from kiosk.viewer.accounts import StaffAccounts  # noqa: E402
+
+SIZES = (1_000, 50_000)
+CLIENTS = 20
+PER_DAY = 30
+STAFF = ("bench", "bench password 1")
+CSRF_FIELD = re.compile(r'name="csrf" value="([^"]*)"')
+RAM_DISK = Path("/dev/shm")
+
+
+@dataclass
+class Viewer:
+    size: int
+    root: Path
+    record_ids: list[str]
+    process: subprocess.Popen[str] | None = None
+    port: int = 0
+    alone: list[float] = field(default_factory=list)  # one phone, nobody else asking
+    rounds: list[list[float]] = field(default_factory=list)  # 20 phones, one list per burst
+
+    @property
+    def latencies(self) -> list[float]:
+        return [sample for burst in self.rounds for sample in burst]
+
+
+def fill(root: Path, questionnaire: Questionnaire, count: int) -> list[str]:
+    """``count`` past intakes saved one by one through the store, 30 a day back from yesterday."""
+    store = Store(root)
+    StaffAccounts(store).add(*STAFF)
+    template = build_intake(questionnaire, {**complete_answers(), "needle_fear": True})
+    yesterday = dt.datetime.now(dt.UTC).replace(hour=8, minute=0) - dt.timedelta(days=1)
+    ids = []
+    for n in range(count):
+        moment = yesterday - dt.timedelta(days=n // PER_DAY) + dt.timedelta(minutes=15 * (n % 30))
+        intake = template.model_copy(update={
+            "id": new_record_id(), "short_code": new_short_code(),
+            "created_at": moment - dt.timedelta(minutes=12), "submitted_at": moment})
+        store.save_intake(intake, questionnaire)
+        ids.append(intake.id)
+    return ids
+
+
+def prepare(work: Path, questionnaire: Questionnaire, size: int) -> Viewer:
+    ram = RAM_DISK.is_dir()
+    staging = Path(tempfile.mkdtemp(dir=RAM_DISK if ram else work)) / "data"
+    started = time.perf_counter()
+    ids = fill(staging, questionnaire, size)
+    took = time.perf_counter() - started
+    root = work / f"store-{size}"
+    if ram:
+        shutil.copytree(staging, root)
+        shutil.rmtree(staging.parent)
+    else:
+        staging.rename(root)
+    where = "a RAM disk, then copied to disk" if ram else "disk"
+    print(f"  filled {size:,} records through save_intake in {took:.1f} s "
+          f"({took / size * 1000:.2f} ms each, on {where})", file=sys.stderr, flush=True)
+    return Viewer(size, root, ids)
+
+
+def start(viewer: Viewer) -> None:
+    viewer.process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "serve", "--port", "0", "--data", str(viewer.root),
+         "--public-url", "http://kiosk.bench:8765"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert viewer.process.stdout is not None
+    line = viewer.process.stdout.readline()
+    if "listening on" not in line:
+        raise SystemExit(f"kiosk serve did not start: {line!r}")
+    viewer.port = int(line.rsplit(":", 1)[1])
+
+
+async def log_in(session: aiohttp.ClientSession, base: str) -> None:
+    async with session.get(f"{base}/login") as reply:
+        token = CSRF_FIELD.search(await reply.text())
+    assert token is not None
+    form = {"username": STAFF[0], "password": STAFF[1], "csrf": token.group(1), "next": "/"}
+    async with session.post(f"{base}/login", data=form, allow_redirects=False) as reply:
+        assert reply.status == 303, reply.status
+
+
+async def burst(viewer: Viewer, phones: list[aiohttp.ClientSession], requests: int,
+                samples: list[float] | None) -> None:
+    """``requests`` record pages, asked by all ``phones`` at once, each back to back."""
+    base = f"http://127.0.0.1:{viewer.port}"
+    remaining = [requests]
+
+    async def phone(session: aiohttp.ClientSession) -> None:
+        while remaining[0] > 0:
+            remaining[0] -= 1
+            record_id = random.choice(viewer.record_ids)
+            started = time.perf_counter()
+            async with session.get(f"{base}/i/{record_id}", allow_redirects=False) as reply:
+                await reply.read()
+                if reply.status != 200:
+                    raise SystemExit(f"record page answered {reply.status}")
+            if samples is not None:
+                samples.append((time.perf_counter() - started) * 1000)
+
+    await asyncio.gather(*(phone(session) for session in phones))
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def measure(viewers: list[Viewer], rounds: int, per_burst: int) -> None:
+    phones: dict[int, list[aiohttp.ClientSession]] = {}
+    for viewer in viewers:
+        # One session per phone: its own connection (kept alive) and its own login cookie.
+        phones[viewer.size] = [aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+                               for _ in range(CLIENTS)]
+        await asyncio.gather(*(log_in(session, f"http://127.0.0.1:{viewer.port}")
+                               for session in phones[viewer.size]))
+        await burst(viewer, phones[viewer.size], 100, None)  # warm up
+    for viewer in viewers:
+        await burst(viewer, phones[viewer.size][:1], 200, viewer.alone)
+    order = list(viewers)
+    for n in range(rounds):
+        random.shuffle(order)
+        for viewer in order:
+            viewer.rounds.append([])
+            await burst(viewer, phones[viewer.size], per_burst, viewer.rounds[-1])
+        print(f"  round {n + 1}/{rounds} done", file=sys.stderr, flush=True)
+    for sessions in phones.values():
+        for session in sessions:
+            await session.close()
+
+
+def audit_events_today(viewer: Viewer) -> int:
+    return len(Store(viewer.root).audit_events())
+
+
+def report(viewers: list[Viewer], events: dict[int, int]) -> None:
+    print("\n| records stored | phones | requests | median (ms) | p99 (ms) |")
+    print("|---:|---:|---:|---:|---:|")
+    for clients, pick in ((1, lambda v: v.alone), (CLIENTS, lambda v: v.latencies)):
+        for viewer in viewers:
+            samples = pick(viewer)
+            print(f"| {viewer.size:,} | {clients} | {len(samples):,} | "
+                  f"{statistics.median(samples):.1f} | {percentile(samples, 0.99):.1f} |")
+    print(f"\np99 (ms) of each burst of {CLIENTS} phones, in order, as the day's audit log grows:")
+    for viewer in viewers:
+        p99s = ", ".join(f"{percentile(burst, 0.99):.0f}" for burst in viewer.rounds)
+        print(f"  {viewer.size:>6,} records: {p99s} (audit events today at the end: "
+              f"{events[viewer.size]:,})")
+    small, big = viewers[0], viewers[-1]
+    median_ratio = statistics.median(big.latencies) / statistics.median(small.latencies)
+    p99_ratio = percentile(big.latencies, 0.99) / percentile(small.latencies, 0.99)
+    print(f"\n{big.size:,} vs {small.size:,} records, {CLIENTS} phones: median "
+          f"x{median_ratio:.2f}, p99 x{p99_ratio:.2f} (goal: p99 under 50 ms; at most x1.3)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="1,000 and 5,000 records, fewer requests (a smoke run)")
+    parser.add_argument("--rounds", type=int, default=6, help="bursts per store")
+    parser.add_argument("--burst", type=int, default=400, help="requests per burst")
+    parser.add_argument("--work", type=Path, help="folder for the stores (default: a temp "
+                        "folder on disk, removed afterwards)")
+    args = parser.parse_args()
+    sizes = (1_000, 5_000) if args.quick else SIZES
+    rounds, per_burst = (2, 200) if args.quick else (args.rounds, args.burst)
+    random.seed(7)
+    questionnaire = load_questionnaire(BUNDLED_QUESTIONNAIRE)
+    work = args.work or Path(tempfile.mkdtemp(prefix="kiosk-viewer-bench-", dir="/var/tmp"))
+    viewers = [prepare(work, questionnaire, size) for size in sizes]
+    try:
+        for viewer in viewers:
+            start(viewer)
+        asyncio.run(measure(viewers, rounds, per_burst))
+        events = {viewer.size: audit_events_today(viewer) for viewer in viewers}
+    finally:
+        for viewer in viewers:
+            if viewer.process is not None:
+                viewer.process.terminate()
+                viewer.process.wait(timeout=15)
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    report(viewers, events)
+
+
+if __name__ == "__main__":
+    main()
