@@ -103,15 +103,20 @@ def _origin(url: str) -> str:
 async def same_origin_posts(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Refuse a form posted from another site's page, before any token is even looked at.
 
-    Browsers send ``Origin`` with every POST; it must be this viewer as the phone reached
-    it, or the public URL (which differs when a TLS proxy sits in front).
+    Browsers say where a request comes from in ``Sec-Fetch-Site``, and in ``Origin``
+    unless a no-referrer policy (ours) makes it "null"; a given origin must be this
+    viewer as the phone reached it, or the public URL (different behind a TLS proxy).
     """
-    origin = request.headers.get("Origin")
-    if request.method == "POST" and origin is not None:
-        allowed = {_origin(f"{request.scheme}://{request.host}"),
-                   _origin(viewer(request).public_url)}
-        if origin.lower() not in allowed:
+    if request.method == "POST":
+        site = request.headers.get("Sec-Fetch-Site")
+        origin = request.headers.get("Origin")
+        if site is not None and site not in ("same-origin", "none"):
             raise web.HTTPForbidden()
+        if origin not in (None, "null"):
+            allowed = {_origin(f"{request.scheme}://{request.host}"),
+                       _origin(viewer(request).public_url)}
+            if origin.lower() not in allowed:
+                raise web.HTTPForbidden()
     return await handler(request)
 
 

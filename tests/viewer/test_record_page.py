@@ -191,10 +191,14 @@ def test_pages_carry_no_inline_script_or_style(staff: Browser, intake: Intake) -
 def test_a_form_posted_from_another_site_is_refused(staff: Browser, intake: Intake,
                                                     store: Store) -> None:
     token = staff.get(f"/i/{intake.id}").csrf()
-    for origin in ("http://evil.example", "null", "http://kiosk.test:8766"):
+    for origin in ("http://evil.example", "http://kiosk.test:8766"):
         reply = staff.post(f"/i/{intake.id}/review", {"csrf": token},
                            headers={"Origin": origin})
         assert reply.status == 403, origin
+    for site in ("cross-site", "same-site"):
+        reply = staff.post(f"/i/{intake.id}/review", {"csrf": token},
+                           headers={"Sec-Fetch-Site": site, "Origin": "null"})
+        assert reply.status == 403, site
     assert store.get_intake(intake.id).status == "submitted"
     # The public URL (a TLS proxy in front) and the address the phone used are this site.
     for origin in ("http://kiosk.test:8765", f"http://127.0.0.1:{staff.port}"):
