@@ -41,8 +41,7 @@ def answer_text(item: Item, value: Any, questionnaire: Questionnaire, language: 
     if isinstance(item, BodyMapItem):
         return ", ".join(region_label(region, language) for region in value)
     if isinstance(item, ConsentItem) and isinstance(value, dict):
-        return text("consent_signed", language, name=value.get("name", ""),
-                    date=value.get("signed_on", ""))
+        return text("consent_signed", language, name=value.get("name", ""))
     if isinstance(item, ActivitiesItem) and isinstance(value, list):
         return "\n".join(text("activity_rating", language, activity=row.get("activity", ""),
                               rating=row.get("rating", "")) for row in value)

@@ -2,7 +2,8 @@
 
 Each section is a page (:class:`~screens.section_page.SectionPage`) of this one
 screen. While the patient answers one section, the next one is built out of sight,
-so Next only swaps pages; pages already seen stay, so Back is instant too.
+so Next only swaps pages; the previous page stays, so Back is instant too. Pages
+further away are dropped (their answers live in the check-in, not in the widgets).
 """
 
 from __future__ import annotations
@@ -103,15 +104,22 @@ class SectionScreen(Screen[None]):
             self._show_problems(problems)
         else:
             page.focus_first()
-        following = self.check_in.next_section(index)
-        if following is not None and following not in self.pages:
-            self.call_after_refresh(self._prepare, following)
+        self.call_after_refresh(self._tidy_and_prepare, index)
 
-    def _prepare(self, index: int) -> None:
-        if index not in self.pages and index not in self._building:
-            task = asyncio.create_task(self._build(index))
+    async def _tidy_and_prepare(self, index: int) -> None:
+        """Drop pages far from ``index``; build the next one while the patient reads."""
+        if index != self.index:
+            return
+        following = self.check_in.next_section(index)
+        near = {index, self.check_in.previous_section(index), following}
+        for far in [number for number in self.pages if number not in near]:
+            await self.pages.pop(far).remove()
+            self._building.pop(far, None)
+        if following is not None and following not in self.pages \
+                and following not in self._building:
+            task = asyncio.create_task(self._build(following))
             task.add_done_callback(self._prepared)
-            self._building[index] = task
+            self._building[following] = task
 
     def _prepared(self, task: asyncio.Task[SectionPage]) -> None:
         if not task.cancelled() and task.exception() is not None:

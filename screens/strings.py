@@ -35,8 +35,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "not_answered": {"en": "(not answered)", "es": "(sin respuesta)"},
     "yes": {"en": "Yes", "es": "Sí"},
     "no": {"en": "No", "es": "No"},
-    "consent_signed": {"en": "Agreed, signed by {name} on {date}",
-                       "es": "Aceptado, firmado por {name} el {date}"},
+    "consent_signed": {"en": "Agreed, signed by {name}", "es": "Aceptado, firmado por {name}"},
     "activity_rating": {"en": "{activity}: {rating} of 10", "es": "{activity}: {rating} de 10"},
     "scale_answer": {"en": "{value} of {max}", "es": "{value} de {max}"},
     "save_failed": {"en": "We could not save your answers just now. Please tap Submit again, "

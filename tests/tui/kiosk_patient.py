@@ -1,0 +1,172 @@
+"""A patient at the kiosk, for Pilot tests: taps and types the way a person would.
+
+Every answer goes through the screen (clicks on tiles, regions and buttons, keys
+typed into boxes), never by setting a widget's value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.containers import VerticalScroll
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Button, Input, TextArea
+
+from kiosk.body_map import REGIONS_BY_ID
+from kiosk.questionnaire import (
+    ActivitiesItem,
+    BodyMapItem,
+    ConsentItem,
+    DateItem,
+    InfoItem,
+    Item,
+    LongTextItem,
+    MultiChoiceItem,
+    NumberItem,
+    Questionnaire,
+    ScaleItem,
+    SingleChoiceItem,
+    TextItem,
+    YesNoItem,
+)
+from screens.app import KioskApp
+from screens.widgets.body_figure import BodyFigure
+from screens.widgets.choice_tile import ChoiceTile
+
+TYPED_LIMIT = 6  # longer texts arrive as a paste (an on-screen keyboard's suggestion)
+
+
+class Patient:
+    """Drives a running :class:`KioskApp` through its Pilot."""
+
+    def __init__(self, pilot: Pilot[Any]) -> None:
+        self.pilot = pilot
+        self.app: KioskApp = pilot.app  # type: ignore[assignment]
+
+    # -- moving around ------------------------------------------------------------------
+
+    async def tap(self, target: str | Widget) -> None:
+        """Touch the middle of a widget (scrolled into view first if it is not on screen)."""
+        widget = self.app.screen.query_one(target) if isinstance(target, str) else target
+        await self._into_view(widget)
+        region = widget.region
+        await self.tap_at(region.x + region.width // 2, region.y + region.height // 2, widget)
+
+    async def tap_at(self, x: int, y: int, expected: Widget | None = None) -> None:
+        """A finger down and up at (x, y), as the terminal reports it; the App makes the Click."""
+        under, _ = self.app.get_widget_at(x, y)
+        if expected is not None:
+            assert under is expected or expected in under.ancestors, \
+                f"{expected!r} is covered by {under!r} at {x},{y}"
+        for event in (events.MouseDown, events.MouseUp):
+            self.app.post_message(event(None, x, y, 0, 0, 1, False, False, False,
+                                        screen_x=x, screen_y=y))
+        await self.pilot.pause()
+
+    async def start(self, language: str = "en") -> None:
+        if language != self.app.live.current.default_language:
+            await self.tap(f"#language-{language}")
+        await self.tap("#start")
+
+    async def next(self) -> None:
+        await self.tap("#next")
+
+    async def back(self) -> None:
+        await self.tap("#back")
+
+    async def press(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        await self.pilot.pause()
+
+    async def _into_view(self, widget: Widget) -> None:
+        scroller = next((a for a in widget.ancestors if isinstance(a, VerticalScroll)), None)
+        if scroller is None:
+            return
+        visible = scroller.content_region
+        if not (visible.contains_region(widget.region) or (widget.region.height > visible.height
+                                                            and visible.overlaps(widget.region))):
+            scroller.scroll_to_widget(widget, animate=False, top=True)
+            await self.pilot.pause()
+
+    # -- answering ----------------------------------------------------------------------
+
+    def item_widget(self, item_id: str) -> Widget:
+        return self.app.screen.query_one(f"#item-{item_id}")
+
+    async def answer(self, item: Item, value: Any) -> None:
+        """Give ``value`` (an answer in the stored shape) to ``item`` through the screen."""
+        widget = self.item_widget(item.id)
+        if isinstance(item, TextItem | NumberItem | DateItem):
+            await self.type_into(widget.query_one(Input), str(value))
+        elif isinstance(item, LongTextItem):
+            await self.type_into(widget.query_one(TextArea), value)
+        elif isinstance(item, YesNoItem):
+            await self.tap(widget.query(ChoiceTile)[0 if value else 1])
+        elif isinstance(item, SingleChoiceItem):
+            values = [option.value for option in item.options]
+            await self.tap(widget.query(ChoiceTile)[values.index(value)])
+        elif isinstance(item, MultiChoiceItem):
+            values = [option.value for option in item.options]
+            for chosen in value:
+                await self.tap(widget.query(ChoiceTile)[values.index(chosen)])
+        elif isinstance(item, ScaleItem):
+            await self.tap(widget.query(ChoiceTile)[value - item.min])
+        elif isinstance(item, BodyMapItem):
+            for region_id in value:
+                await self.tap_region(widget.query_one(BodyFigure), region_id)
+        elif isinstance(item, ActivitiesItem):
+            await self.write_activities(widget, value)
+        elif isinstance(item, ConsentItem):
+            await self.tap(widget.query(ChoiceTile)[0])  # "I agree"
+            await self.type_into(widget.query_one(Input), value["name"])
+        elif not isinstance(item, InfoItem):
+            raise AssertionError(f"no way to answer a {item.type} item")
+
+    async def type_into(self, box: Input | TextArea, text: str) -> None:
+        await self.tap(box)
+        if len(text) <= TYPED_LIMIT and "\n" not in text:
+            await self.pilot.press(*[_key(character) for character in text])
+        else:
+            self.app.post_message(events.Paste(text))
+        await self.pilot.pause()
+
+    async def tap_region(self, figure: BodyFigure, region_id: str) -> None:
+        """Tap the middle of a body-map region, scrolling the figure so it is on screen."""
+        column, row, width, height = figure.layout_.screen_box(REGIONS_BY_ID[region_id])
+        row += figure.caption_rows + height // 2
+        column += width // 2
+        scroller = next(a for a in figure.ancestors if isinstance(a, VerticalScroll))
+        top = figure.content_region.y + row - scroller.content_region.y
+        if not 0 <= top < scroller.content_region.height:
+            scroller.scroll_to(y=scroller.scroll_y + top - scroller.content_region.height // 2,
+                               animate=False)
+            await self.pilot.pause()
+        await self.tap_at(figure.content_region.x + column, figure.content_region.y + row,
+                          figure)
+
+    async def write_activities(self, widget: Widget, rows: list[dict[str, Any]]) -> None:
+        for number, row in enumerate(rows):
+            if number > 0:
+                await self.tap(widget.query_one(".add", Button))
+            line = widget.query(".activity-row")[number]
+            await self.type_into(line.query_one(Input), row["activity"])
+            await self.tap(line.query(ChoiceTile)[row["rating"]])
+
+    async def answer_section(self, answers: dict[str, Any]) -> None:
+        """Answer every shown item of the current section that ``answers`` has a value for."""
+        questionnaire: Questionnaire = self.app.live.current
+        check_in = self.app.check_in
+        assert check_in is not None
+        for item in check_in.section.items:
+            slot = self.app.screen.query_one(f"#slot-{item.id}")
+            if item.id in answers and slot.display:
+                await self.answer(questionnaire.items_by_id[item.id], answers[item.id])
+
+
+def _key(character: str) -> str:
+    names = {" ": "space", "-": "minus", ".": "full_stop", ",": "comma", "'": "apostrophe",
+             "(": "left_parenthesis", ")": "right_parenthesis", "/": "slash", "?": "question_mark",
+             "[": "left_square_bracket", "]": "right_square_bracket"}
+    return names.get(character, character)

@@ -1,0 +1,60 @@
+"""A real KioskApp on a real store in a temporary folder, with fixed ids for the tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Settings, hash_pin
+from kiosk.store import Store
+from screens.app import KioskApp
+from screens.live_questionnaire import LiveQuestionnaire
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EVERY_TYPE = FIXTURES / "every_type.yaml"
+STAFF_PIN = "2468"
+PUBLIC_URL = "http://clinic.example:8765"
+RECORD_ID = "7hq2mzx9k4c8r3tvp6wy5nbd2f"
+SHORT_CODE = "KT7M4X"
+STATION = "front-desk"
+
+
+def fixed_ids() -> tuple[str, str]:
+    return RECORD_ID, SHORT_CODE
+
+
+class KioskFactory:
+    """Builds kiosks on one data folder (so a second kiosk sees the first one's draft)."""
+
+    def __init__(self, tmp_path: Path, errors: list[BaseException]) -> None:
+        self.data = tmp_path / "data"
+        self.store = Store(self.data)
+        self.errors = errors
+        self.tmp_path = tmp_path
+
+    def questionnaire_copy(self, source: Path = EVERY_TYPE) -> Path:
+        """A copy staff may edit during the test."""
+        path = self.tmp_path / source.name
+        if not path.exists():
+            shutil.copy(source, path)
+        return path
+
+    def __call__(self, questionnaire: Path = EVERY_TYPE, *, idle_timeout: float = 90.0,
+                 still_there_seconds: int = 30, qr_timeout: float = 60.0,
+                 pin: str | None = STAFF_PIN, exit_without_pin: bool = False,
+                 clinic_name: str = "Riverside Physio", **settings: Any) -> KioskApp:
+        chosen = Settings(clinic_name=clinic_name, station=STATION, idle_timeout=idle_timeout,
+                          qr_timeout=qr_timeout,
+                          staff_pin_hash=hash_pin(pin) if pin else None, **settings)
+        app = KioskApp(questionnaire=LiveQuestionnaire.load(questionnaire), store=self.store,
+                       settings=chosen, public_url=PUBLIC_URL, exit_without_pin=exit_without_pin,
+                       still_there_seconds=still_there_seconds, record_ids=fixed_ids)
+        # Unexpected errors are recorded in full here (the kiosk itself logs their type only).
+        app.report_error = self.errors.append  # type: ignore[method-assign]
+        return app
+
+
+def screen_text(app: KioskApp) -> str:
+    """Everything the screen shows now, as plain text lines."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())

@@ -1,0 +1,120 @@
+"""A patient checks in from Welcome to the QR code, and the store holds exactly what they gave."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from answers_fixture import complete_answers
+from kiosk_patient import Patient
+from kiosk_setup import EVERY_TYPE, PUBLIC_URL, RECORD_ID, SHORT_CODE, screen_text
+
+from kiosk.intake import Flag
+from kiosk.link import clinician_link
+from kiosk.logic import raised_flags
+from kiosk.paths import BUNDLED_QUESTIONNAIRE
+from screens.done_screen import DoneScreen
+from screens.review_screen import ReviewScreen
+from screens.welcome_screen import WelcomeScreen
+from screens.widgets.qr_code import QRCode
+
+
+def every_type_answers() -> dict[str, Any]:
+    """What the patient gives in the every-type questionnaire, in the stored shape."""
+    return {
+        "full_name": "Ana María López",
+        "age": 46,
+        "birthday": "1979-05-14",
+        "blood_thinners": True,
+        "blood_thinner_name": "Warfarin",
+        "pain_areas": ["front.knee.left", "back.low_back.right"],
+        "pain_now": 8,
+        "pain_quality": ["aching", "sharp"],
+        "pain_pattern": "comes_and_goes",
+        "worse_with": "Sitting for more than an hour.\nBending to lift the laundry basket.",
+        "activities": [{"activity": "Gardening", "rating": 3},
+                       {"activity": "Sitting through a work meeting", "rating": 5}],
+        "consent": {"agreed": True, "name": "ana maria lopez",
+                    "signed_on": dt.date.today().isoformat()},
+    }
+
+
+async def check_in(patient: Patient, answers: dict[str, Any], language: str = "en") -> None:
+    """Welcome -> every section -> Review -> Submit, answering through the screen."""
+    await patient.start(language)
+    while not isinstance(patient.app.screen, ReviewScreen):
+        await patient.answer_section(answers)
+        await patient.next()
+    await patient.tap("#submit")
+    await patient.app.store_settled()
+
+
+@pytest.mark.parametrize(("size", "language"), [((80, 24), "en"), ((120, 40), "es")])
+async def test_a_patient_answers_every_item_type_and_the_record_is_exactly_that(
+        make_kiosk: Any, size: tuple[int, int], language: str) -> None:
+    app = make_kiosk(EVERY_TYPE)
+    answers = every_type_answers()
+    async with app.run_test(size=size) as pilot:
+        await check_in(Patient(pilot), answers, language)
+        assert isinstance(app.screen, DoneScreen)
+        shown = screen_text(app)
+        assert SHORT_CODE in shown
+        take_a_seat = "Please take a seat" if language == "en" else "Por favor, tome asiento"
+        assert take_a_seat in shown.replace("\n", " ") or take_a_seat in shown
+        assert app.screen.link == clinician_link(PUBLIC_URL, RECORD_ID)
+        assert app.screen.query_one(QRCode).display
+        assert app.check_in is None  # the answers are in the store, nowhere in the kiosk
+
+    intake = make_kiosk.store.get_intake(RECORD_ID)
+    assert intake.answers == answers
+    assert intake.language == language
+    assert intake.station == "front-desk"
+    assert intake.flags == [
+        Flag(item_id="blood_thinners", level="caution",
+             message="Anticoagulated - check bleeding risk before needling."),
+        Flag(item_id="pain_now", level="note", message="Severe pain today."),
+    ]
+    assert make_kiosk.store.load_draft("front-desk") is None
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_bundled_intake_from_welcome_to_the_qr_code(make_kiosk: Any,
+                                                               size: tuple[int, int]) -> None:
+    app = make_kiosk(BUNDLED_QUESTIONNAIRE)
+    answers = complete_answers()
+    answers["consent"]["signed_on"] = dt.date.today().isoformat()
+    answers["blood_thinners"] = True  # one safety answer the clinician must see first
+    answers["blood_thinner_name"] = ["warfarin"]
+    async with app.run_test(size=size) as pilot:
+        await check_in(Patient(pilot), answers)
+        assert isinstance(app.screen, DoneScreen)
+        assert SHORT_CODE in screen_text(app)
+
+    intake = make_kiosk.store.get_intake(SHORT_CODE)
+    assert intake.answers == answers
+    questionnaire = app.live.current
+    assert intake.flags == raised_flags(questionnaire, answers)
+    assert [(flag.item_id, flag.level) for flag in intake.flags] == [
+        ("blood_thinners", "caution"), ("blood_thinner_name", "note")]
+    assert intake.scores == {"psfs_mean": 3.0}
+
+
+async def test_done_goes_back_to_a_clean_welcome(make_kiosk: Any) -> None:
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        await check_in(patient, every_type_answers())
+        await patient.tap("#done")
+        assert isinstance(app.screen, WelcomeScreen)
+        assert "Ana" not in screen_text(app)
+        assert len(app.screen_stack) == 2
+
+
+async def test_the_qr_screen_returns_to_welcome_by_itself(make_kiosk: Any) -> None:
+    app = make_kiosk(EVERY_TYPE, qr_timeout=0.3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await check_in(Patient(pilot), every_type_answers())
+        assert isinstance(app.screen, DoneScreen)
+        await pilot.pause(0.6)
+        assert isinstance(app.screen, WelcomeScreen)
