@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +42,11 @@ from kiosk.intake import build_intake  # noqa: E402
 from kiosk.loader import load_questionnaire  # noqa: E402
 from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
 from kiosk.questionnaire import Questionnaire  # noqa: E402
-from kiosk.store import Store  # noqa: E402
+from kiosk.store import AuditEvent, Store  # noqa: E402
 from kiosk.viewer.accounts import StaffAccounts  # noqa: E402
+from kiosk.viewer.context import template_environment  # noqa: E402
+from kiosk.viewer.record_view import record_view  # noqa: E402
+from kiosk.viewer.sessions import Sessions  # noqa: E402
 
 SIZES = (1_000, 50_000)
 CLIENTS = 20
@@ -172,6 +176,49 @@ async def measure(viewers: list[Viewer], rounds: int, per_burst: int) -> None:
             await session.close()
 
 
+def breakdown(root: Path, questionnaire: Questionnaire, record_ids: list[str]) -> None:
+    """Where one record page's time goes, in-process, and how the audit append grows."""
+    store = Store(root)
+    sessions = Sessions(store, time.time)
+    token, session = sessions.start(STAFF[0])
+    template = template_environment().get_template("record.html")
+
+    def mean_ms(action: Callable[[], object], count: int = 200) -> float:
+        started = time.perf_counter()
+        for _ in range(count):
+            action()
+        return (time.perf_counter() - started) / count * 1000
+
+    intake = store.get_intake(record_ids[0])
+    view = record_view(intake, store.questionnaire_for(intake.questionnaire))
+    parts = {
+        "session check": mean_ms(lambda: sessions.find(token)),
+        "read the record (get_intake)": mean_ms(
+            lambda: store.get_intake(random.choice(record_ids))),
+        "lay out the page (record_view)": mean_ms(lambda: record_view(
+            intake, store.questionnaire_for(intake.questionnaire))),
+        "render the HTML (jinja2)": mean_ms(lambda: template.render(session=session,
+                                                                    view=view)),
+    }
+    print("\nOne record page, in-process (mean ms):")
+    for name, took in parts.items():
+        print(f"  {name}: {took:.2f}")
+    print("  append the view to the audit log, by events already logged today (the first "
+          "view of a record in a day also writes its audit index):")
+    logged = len(store.audit_events())
+    for target in (0, 500, 1_000, 2_000, 3_000):
+        while logged < target:
+            store.record_audit(AuditEvent(actor="bench", action="view",
+                                          record_id=random.choice(record_ids),
+                                          address="127.0.0.1"))
+            logged += 1
+        took = mean_ms(lambda: store.record_audit(AuditEvent(
+            actor="bench", action="view", record_id=random.choice(record_ids),
+            address="127.0.0.1")), count=50)
+        logged += 50
+        print(f"    {target:>5,}: {took:.2f}")
+
+
 def audit_events_today(viewer: Viewer) -> int:
     return len(Store(viewer.root).audit_events())
 
@@ -200,8 +247,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="1,000 and 5,000 records, fewer requests (a smoke run)")
-    parser.add_argument("--rounds", type=int, default=6, help="bursts per store")
-    parser.add_argument("--burst", type=int, default=400, help="requests per burst")
+    parser.add_argument("--rounds", type=int, default=12, help="bursts per store")
+    parser.add_argument("--burst", type=int, default=200, help="requests per burst")
     parser.add_argument("--work", type=Path, help="folder for the stores (default: a temp "
                         "folder on disk, removed afterwards)")
     args = parser.parse_args()
@@ -224,6 +271,11 @@ def main() -> None:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     report(viewers, events)
+    if not args.quick:
+        scratch = Path(tempfile.mkdtemp(prefix="kiosk-viewer-bench-", dir="/var/tmp"))
+        small = prepare(scratch, questionnaire, 300)
+        breakdown(small.root, questionnaire, small.record_ids)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

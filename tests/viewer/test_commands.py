@@ -225,3 +225,15 @@ def test_serve_refuses_a_missing_certificate(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot use the certificate" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_on_a_port_another_program_holds_says_so(tmp_path: Path) -> None:
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = kiosk("serve", "--port", str(port), data=tmp_path / "data")
+    assert result.returncode == 1
+    assert f"cannot serve the clinician viewer on 127.0.0.1:{port}" in result.stderr
+    assert "choose another --port" in result.stderr
+    assert "Traceback" not in result.stderr
