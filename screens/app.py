@@ -392,6 +392,7 @@ class KioskApp(App[None]):
             # `kiosk run` start a fresh kiosk (which offers the draft to continue).
             self.crashed = True
             self._return_code = 1
+            self._exception_event.set()  # a waiting Pilot (tests, auto-pilot) stops waiting
             self._close_messages_no_wait()
             return
         self.call_later(self._recover)

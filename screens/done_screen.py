@@ -27,7 +27,7 @@ class DoneScreen(Screen[None]):
         self.short_code = short_code
         self.language = language
         self.timeout = timeout
-        self._finished = False
+        self._reported = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="done-box"):
@@ -45,8 +45,8 @@ class DoneScreen(Screen[None]):
         self.set_timer(self.timeout, self.action_finish)
 
     def action_finish(self) -> None:
-        if not self._finished:  # the timer and a tap may both come
-            self._finished = True
+        if not self._reported:  # the timer and a tap may both come
+            self._reported = True
             self.post_message(self.Finished())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

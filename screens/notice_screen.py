@@ -23,7 +23,7 @@ class NoticeScreen(Screen[None]):
         super().__init__(classes="notice-screen")
         self.language = language
         self.timeout = timeout
-        self._closed = False
+        self._reported = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notice-box"):
@@ -36,8 +36,8 @@ class NoticeScreen(Screen[None]):
         self.set_timer(self.timeout, self._close)
 
     def _close(self) -> None:
-        if not self._closed:  # the timer and a tap may both come
-            self._closed = True
+        if not self._reported:  # the timer and a tap may both come
+            self._reported = True
             self.post_message(self.Closed())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

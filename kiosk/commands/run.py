@@ -99,12 +99,13 @@ def log_to_file(data_dir: Path) -> None:
     log.propagate = False  # never onto the patient's screen
 
 
-def keep_running(make_app: Callable[[], KioskApp]) -> int:
+def keep_running(make_app: Callable[[], KioskApp],
+                 run_app: Callable[[KioskApp], object] = lambda app: app.run()) -> int:
     """Run the kiosk; after an unexpected error that stopped it, start a fresh one."""
     restarts: list[float] = []
     while True:
         app = make_app()
-        app.run()
+        run_app(app)
         if not app.crashed:
             return app.return_code or 0
         now = time.monotonic()

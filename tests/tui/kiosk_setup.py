@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
 
 from kiosk.config import Settings, hash_pin
-from kiosk.store import Store
+from kiosk.intake import QuestionnairePin
+from kiosk.store import Draft, Store
 from screens.app import KioskApp
 from screens.live_questionnaire import LiveQuestionnaire
 
@@ -58,3 +60,34 @@ class KioskFactory:
 def screen_text(app: KioskApp) -> str:
     """Everything the screen shows now, as plain text lines."""
     return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+def seed_draft(store: Store, questionnaire: Path, answers: dict[str, Any], section_index: int,
+               language: str = "en", minutes_ago: float = 1.0) -> Draft:
+    """A draft as a kiosk saves it after a section, as if the kiosk had stopped since."""
+    draft = Draft(station=STATION,
+                  questionnaire=QuestionnairePin.of(LiveQuestionnaire.load(questionnaire).current),
+                  language=language, answers=answers, section_index=section_index,
+                  updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago))
+    store.save_draft(draft)
+    return draft
+
+
+def every_type_answers() -> dict[str, Any]:
+    """What the patient gives in the every-type questionnaire, in the stored shape."""
+    return {
+        "full_name": "Ana María López",
+        "age": 46,
+        "birthday": "1979-05-14",
+        "blood_thinners": True,
+        "blood_thinner_name": "Warfarin",
+        "pain_areas": ["front.knee.left", "back.low_back.right"],
+        "pain_now": 8,
+        "pain_quality": ["aching", "sharp"],
+        "pain_pattern": "comes_and_goes",
+        "worse_with": "Sitting for more than an hour.\nBending to lift the laundry basket.",
+        "activities": [{"activity": "Gardening", "rating": 3},
+                       {"activity": "Sitting through a work meeting", "rating": 5}],
+        "consent": {"agreed": True, "name": "ana maria lopez",
+                    "signed_on": dt.date.today().isoformat()},
+    }

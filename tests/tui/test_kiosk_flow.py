@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 from answers_fixture import complete_answers
 from kiosk_patient import Patient
-from kiosk_setup import EVERY_TYPE, PUBLIC_URL, RECORD_ID, SHORT_CODE, screen_text
+from kiosk_setup import (
+    EVERY_TYPE,
+    PUBLIC_URL,
+    RECORD_ID,
+    SHORT_CODE,
+    every_type_answers,
+    screen_text,
+)
 
 from kiosk.intake import Flag
 from kiosk.link import clinician_link
@@ -18,26 +25,6 @@ from screens.done_screen import DoneScreen
 from screens.review_screen import ReviewScreen
 from screens.welcome_screen import WelcomeScreen
 from screens.widgets.qr_code import QRCode
-
-
-def every_type_answers() -> dict[str, Any]:
-    """What the patient gives in the every-type questionnaire, in the stored shape."""
-    return {
-        "full_name": "Ana María López",
-        "age": 46,
-        "birthday": "1979-05-14",
-        "blood_thinners": True,
-        "blood_thinner_name": "Warfarin",
-        "pain_areas": ["front.knee.left", "back.low_back.right"],
-        "pain_now": 8,
-        "pain_quality": ["aching", "sharp"],
-        "pain_pattern": "comes_and_goes",
-        "worse_with": "Sitting for more than an hour.\nBending to lift the laundry basket.",
-        "activities": [{"activity": "Gardening", "rating": 3},
-                       {"activity": "Sitting through a work meeting", "rating": 5}],
-        "consent": {"agreed": True, "name": "ana maria lopez",
-                    "signed_on": dt.date.today().isoformat()},
-    }
 
 
 async def check_in(patient: Patient, answers: dict[str, Any], language: str = "en") -> None:

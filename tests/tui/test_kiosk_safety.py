@@ -1,0 +1,258 @@
+"""The kiosk keeps itself safe: idle reset, draft resume, staff-only exit, errors, file edits."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kiosk_patient import Patient
+from kiosk_setup import EVERY_TYPE, STAFF_PIN, STATION, every_type_answers, screen_text, seed_draft
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from kiosk.commands.run import keep_running
+from screens.app import KioskApp
+from screens.notice_screen import NoticeScreen
+from screens.resume_screen import ResumeScreen
+from screens.section_page import SectionPage
+from screens.section_screen import SectionScreen
+from screens.staff_screen import StaffScreen
+from screens.still_there_screen import StillThereScreen
+from screens.welcome_screen import WelcomeScreen
+
+
+def typed_anywhere(app: KioskApp) -> list[str]:
+    """Every text box's content on every screen the app holds."""
+    return [box.text if isinstance(box, TextArea) else box.value
+            for screen in app.screen_stack for box in screen.query("Input, TextArea")
+            if (box.text if isinstance(box, TextArea) else box.value)]
+
+
+async def answer_first_section(patient: Patient) -> None:
+    await patient.start()
+    await patient.answer_section(every_type_answers())
+    await patient.next()
+    await patient.app.store_settled()
+
+
+async def test_nobody_answers_still_there_so_everything_is_cleared(make_kiosk: Any) -> None:
+    app = make_kiosk(EVERY_TYPE, idle_timeout=0.6, still_there_seconds=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        await answer_first_section(patient)
+        assert make_kiosk.store.load_draft(STATION) is not None
+        await pilot.pause(0.8)
+        assert isinstance(app.screen, StillThereScreen)
+        assert "Are you still there?" in screen_text(app)
+        await pilot.pause(1.5)
+        await app.store_settled()
+        assert isinstance(app.screen, WelcomeScreen)
+        assert app.check_in is None
+        assert not any(isinstance(screen, SectionScreen) for screen in app.screen_stack)
+        assert typed_anywhere(app) == []
+        assert "Ana" not in screen_text(app) and "Warfarin" not in screen_text(app)
+        assert make_kiosk.store.load_draft(STATION) is None
+
+
+async def test_i_am_here_keeps_the_answers(make_kiosk: Any) -> None:
+    app = make_kiosk(EVERY_TYPE, idle_timeout=0.5, still_there_seconds=30)
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        await patient.start()
+        await patient.type_into(app.screen.query_one("#item-full_name Input", Input), "Ana")
+        await pilot.pause(0.7)
+        assert isinstance(app.screen, StillThereScreen)
+        await patient.tap("#im-here")
+        assert isinstance(app.screen, SectionScreen)
+        assert app.screen.query_one("#item-full_name Input", Input).value == "Ana"
+        assert app.check_in.answers["full_name"] == "Ana"
+
+
+async def test_a_restarted_kiosk_offers_to_continue_a_recent_check_in(make_kiosk: Any) -> None:
+    first = make_kiosk(EVERY_TYPE)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await answer_first_section(Patient(pilot))
+        assert first.screen.index == 1
+    # The kiosk stopped (power cut, crash); a new one starts on the same data.
+    second = make_kiosk(EVERY_TYPE)
+    async with second.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        assert isinstance(second.screen, ResumeScreen)
+        shown = screen_text(second)
+        assert "Continue where you left off" in shown and "Start over" in shown
+        assert "Ana" not in shown  # the offer reveals nothing
+        await patient.tap("#resume")
+        assert isinstance(second.screen, SectionScreen) and second.screen.index == 1
+        await patient.back()
+        assert second.screen.query_one("#item-full_name Input", Input).value == "Ana María López"
+
+
+async def test_start_over_deletes_the_draft(make_kiosk: Any) -> None:
+    seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=1)
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await Patient(pilot).tap("#start-over")
+        await app.store_settled()
+        assert isinstance(app.screen, WelcomeScreen)
+    assert make_kiosk.store.load_draft(STATION) is None
+
+
+async def test_a_draft_older_than_30_minutes_is_deleted_not_offered(make_kiosk: Any) -> None:
+    seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=1,
+               minutes_ago=31)
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)):
+        assert isinstance(app.screen, WelcomeScreen)
+        await app.store_settled()
+    assert make_kiosk.store.load_draft(STATION) is None
+
+
+async def test_ctrl_c_ctrl_q_and_the_command_palette_do_nothing_for_patients(
+        make_kiosk: Any) -> None:
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await Patient(pilot).start()
+        await pilot.press("ctrl+c", "ctrl+q", "ctrl+p")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, SectionScreen)
+        assert not any(isinstance(screen, CommandPalette) for screen in app.screen_stack)
+
+
+async def test_only_the_staff_pin_lets_anyone_leave_the_kiosk(make_kiosk: Any) -> None:
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        await patient.press("f12")
+        assert isinstance(app.screen, StaffScreen)
+        assert "Exit kiosk" not in screen_text(app)
+        await patient.press(*"1111", "enter")
+        assert "That PIN is not right." in screen_text(app)
+        await patient.press("escape")
+        assert isinstance(app.screen, WelcomeScreen)
+        await patient.press("ctrl+k", *STAFF_PIN, "enter")
+        assert "Exit kiosk" in screen_text(app)
+        await patient.tap("#exit")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_without_a_staff_pin_the_kiosk_cannot_be_left_from_the_screen(
+        make_kiosk: Any) -> None:
+    app = make_kiosk(EVERY_TYPE, pin=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await Patient(pilot).press("f12")
+        assert "No staff PIN is set" in screen_text(app)
+        assert not app.screen.query("#exit")
+        await Patient(pilot).press("escape")
+        assert app.is_running
+
+
+async def test_an_unexpected_error_shows_a_calm_notice_and_the_flow_restarts(
+        make_kiosk: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        unexpected_errors: list[BaseException]) -> None:
+    async def broken(self: SectionPage, message: Any) -> None:
+        raise RuntimeError(f"cannot handle {message.value!r} for Ana López")
+
+    monkeypatch.setattr(SectionPage, "on_item_widget_changed", broken)
+    app = make_kiosk(EVERY_TYPE)
+    del app.report_error  # the kiosk's own logging, as in production
+    caplog.set_level(logging.ERROR, logger="kiosk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        await patient.start()
+        await patient.type_into(app.screen.query_one("#item-full_name Input", Input), "A")
+        assert isinstance(app.screen, NoticeScreen)
+        shown = screen_text(app)
+        assert "Sorry, something went wrong" in shown
+        assert "Traceback" not in shown and "RuntimeError" not in shown and "Ana" not in shown
+        assert app.check_in is None
+        await patient.tap("#notice-ok")
+        assert isinstance(app.screen, WelcomeScreen)
+        monkeypatch.undo()
+        await patient.start()
+        assert isinstance(app.screen, SectionScreen)
+    logged = [record.getMessage() for record in caplog.records]
+    assert logged == ["unexpected error in the kiosk screens: RuntimeError"]
+    assert unexpected_errors == []
+
+
+async def _start_then_crash(pilot: Pilot[Any]) -> None:
+    await pilot.press("enter")  # Start check-in: the App itself fails and stops
+
+
+async def _leave_with_the_pin(pilot: Pilot[Any]) -> None:
+    assert isinstance(pilot.app.screen, WelcomeScreen)
+    await pilot.press("f12", *STAFF_PIN, "enter")
+    await pilot.pause()
+    await pilot.press("shift+tab", "enter")
+
+
+def test_a_kiosk_that_stops_on_an_error_is_started_again(
+        make_kiosk: Any, monkeypatch: pytest.MonkeyPatch,
+        unexpected_errors: list[BaseException]) -> None:
+    def broken(self: KioskApp, message: Any) -> None:
+        raise RuntimeError("the start handler failed")
+
+    kiosks: list[KioskApp] = []
+
+    def make_app() -> KioskApp:
+        app = make_kiosk(EVERY_TYPE)
+        if not kiosks:
+            monkeypatch.setattr(KioskApp, "on_welcome_screen_start", broken)
+        else:
+            monkeypatch.undo()
+        kiosks.append(app)
+        return app
+
+    def run_app(app: KioskApp) -> None:
+        script = _start_then_crash if len(kiosks) == 1 else _leave_with_the_pin
+        app.run(headless=True, size=(80, 24), auto_pilot=script)
+
+    assert keep_running(make_app, run_app) == 0
+    assert len(kiosks) == 2 and kiosks[0].crashed and not kiosks[1].crashed
+    assert [type(error) for error in unexpected_errors] == [RuntimeError]
+    unexpected_errors.clear()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    status = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 2_000_000_000))
+
+
+async def test_an_edited_file_is_used_from_the_next_welcome(make_kiosk: Any) -> None:
+    path = make_kiosk.questionnaire_copy()
+    seed_draft(make_kiosk.store, path, {}, section_index=0)
+    app = make_kiosk(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        _edit(path, "{en: About you, es: Sobre usted}", "{en: About you today, es: Hoy}")
+        await patient.tap("#start-over")
+        assert "Staff" not in screen_text(app)
+        await patient.start()
+        assert "About you today" in screen_text(app)
+
+
+async def test_a_broken_edit_keeps_the_last_good_file_and_tells_only_staff(
+        make_kiosk: Any) -> None:
+    path = make_kiosk.questionnaire_copy()
+    seed_draft(make_kiosk.store, path, {}, section_index=0)
+    app = make_kiosk(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        patient = Patient(pilot)
+        _edit(path, "show_if: blood_thinners == true", "show_if: blood_thiners == true")
+        await patient.tap("#start-over")
+        welcome = screen_text(app)
+        assert "Staff: a notice is waiting (F12)" in welcome
+        assert "blood_thiners" not in welcome  # the reason is for staff, not patients
+        await patient.start()
+        assert "About you" in screen_text(app)  # the last good questionnaire
+        await patient.press("f12", *STAFF_PIN, "enter")
+        notice = screen_text(app)
+        assert "keeps the last good version" in notice
+        assert f"{path.name}:" in notice and "blood_thiners" in notice
