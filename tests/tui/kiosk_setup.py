@@ -10,7 +10,7 @@ from typing import Any
 from kiosk.config import Settings, hash_pin
 from kiosk.intake import QuestionnairePin
 from kiosk.store import Draft, Store
-from screens.app import KioskApp
+from screens.app import KioskApp, ViewerPlan
 from screens.live_questionnaire import LiveQuestionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,12 +45,14 @@ class KioskFactory:
     def __call__(self, questionnaire: Path = EVERY_TYPE, *, idle_timeout: float = 90.0,
                  still_there_seconds: int = 30, qr_timeout: float = 60.0,
                  pin: str | None = STAFF_PIN, exit_without_pin: bool = False,
-                 clinic_name: str = "Riverside Physio", **settings: Any) -> KioskApp:
+                 clinic_name: str = "Riverside Physio", viewer: ViewerPlan | None = None,
+                 **settings: Any) -> KioskApp:
         chosen = Settings(clinic_name=clinic_name, station=STATION, idle_timeout=idle_timeout,
                           qr_timeout=qr_timeout,
                           staff_pin_hash=hash_pin(pin) if pin else None, **settings)
         app = KioskApp(questionnaire=LiveQuestionnaire.load(questionnaire), store=self.store,
-                       settings=chosen, public_url=PUBLIC_URL, exit_without_pin=exit_without_pin,
+                       settings=chosen, public_url=PUBLIC_URL, viewer=viewer,
+                       exit_without_pin=exit_without_pin,
                        still_there_seconds=still_there_seconds, record_ids=fixed_ids)
         # Unexpected errors are recorded in full here (the kiosk itself logs their type only).
         app.report_error = self.errors.append  # type: ignore[method-assign]

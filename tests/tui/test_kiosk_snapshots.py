@@ -1,0 +1,68 @@
+"""What the patient sees, pixel for pixel: Welcome, the body map, a validation error, Review, QR.
+
+Regenerate after a deliberate change with ``pytest tests/tui/test_kiosk_snapshots.py
+--snapshot-update`` and look at every picture before committing it. The record id,
+short code and link are fixed, and no clock is on screen, so the pictures are stable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from kiosk_patient import Patient
+from kiosk_setup import EVERY_TYPE, every_type_answers, seed_draft
+from textual.pilot import Pilot
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+PAIN = 1  # the section with the body map
+REVIEW = 3
+
+
+async def resume(pilot: Pilot[Any]) -> None:
+    await Patient(pilot).tap("#resume")
+
+
+async def resume_and_submit(pilot: Pilot[Any]) -> None:
+    patient = Patient(pilot)
+    await patient.tap("#resume")
+    await patient.tap("#submit")
+    await patient.app.store_settled()  # type: ignore[attr-defined]
+
+
+async def next_on_an_empty_section(pilot: Pilot[Any]) -> None:
+    patient = Patient(pilot)
+    await patient.start()
+    await patient.next()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_welcome(snap_compare: Any, make_kiosk: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_body_map_section(snap_compare: Any, make_kiosk: Any, size: tuple[int, int]) -> None:
+    answers = every_type_answers()
+    del answers["pain_now"]  # the patient is about to rate it
+    seed_draft(make_kiosk.store, EVERY_TYPE, answers, section_index=PAIN)
+    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size, run_before=resume)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_validation_error(snap_compare: Any, make_kiosk: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size,
+                        run_before=next_on_an_empty_section)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review(snap_compare: Any, make_kiosk: Any, size: tuple[int, int]) -> None:
+    seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=REVIEW)
+    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size, run_before=resume)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_qr_code(snap_compare: Any, make_kiosk: Any, size: tuple[int, int]) -> None:
+    seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=REVIEW)
+    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size,
+                        run_before=resume_and_submit)
