@@ -1,0 +1,162 @@
+"""``kiosk web`` as a real process on a free loopback port, and Debian's chromium to open it.
+
+The server runs exactly as staff start it (the console script, its own process group
+so that every tab's kiosk process is stopped with it); the browser is a tablet:
+1024x768, touch on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.storage.layout import DRAFTS_FILE
+from kiosk.store import Draft, Store
+
+KIOSK = Path(sys.executable).parent / "kiosk"
+TABLET_INTAKE = Path(__file__).parent / "tablet_intake.yaml"
+PUBLIC_URL = "http://clinic.example:8765"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TABLET = {"width": 1024, "height": 768}
+START_TIMEOUT = 20.0
+
+
+@dataclass
+class KioskWeb:
+    """A running ``kiosk web``: its page URL, its data folder and what it printed."""
+
+    process: subprocess.Popen[str]
+    data: Path
+    url: str = ""
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def store(self) -> Store:
+        return Store(self.data)
+
+    def drafts(self) -> dict[str, Draft]:
+        """Every station's draft, read through the store (stations found in its file)."""
+        path = self.data / DRAFTS_FILE
+        if not path.exists():
+            return {}
+        stations = [row["station"] for row in
+                    json.loads(path.read_text(encoding="utf-8")).get("drafts", {}).values()]
+        found = {station: self.store.load_draft(station) for station in stations}
+        return {station: draft for station, draft in found.items() if draft is not None}
+
+    def kiosk_processes(self) -> list[int]:
+        """Process ids of the tabs' kiosks still running (children in the server's group)."""
+        group = os.getpgid(self.process.pid)
+        alive = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == self.process.pid:
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(fields[2]) == group and b"kiosk.web_tab" in command:
+                alive.append(int(entry.name))
+        return alive
+
+
+def start_kiosk_web(data: Path, *options: str) -> KioskWeb:
+    """``kiosk web`` on a free loopback port; returns once it says where it listens."""
+    process = subprocess.Popen(
+        [str(KIOSK), "web", "--data", str(data), "--port", "0", *options],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True)
+    server = KioskWeb(process, data)
+    ready = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            server.output.append(line.rstrip("\n"))
+            found = re.match(r"Tablet kiosk on (http://\S+)", line)
+            if found:
+                server.url = found[1]
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(START_TIMEOUT) or not server.url:
+        stop_kiosk_web(server)
+        raise AssertionError("kiosk web did not start:\n" + "\n".join(server.output))
+    return server
+
+
+def stop_kiosk_web(server: KioskWeb) -> int:
+    """Ctrl+C's signal, as staff stop it; the whole group is killed if it lingers."""
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.process.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGKILL)  # tabs left behind, if any
+    return server.process.wait()
+
+
+@pytest.fixture
+def kiosk_web(tmp_path: Path) -> Iterator[Callable[..., KioskWeb]]:
+    """Start ``kiosk web`` with the tablet intake (more options may be given)."""
+    started: list[KioskWeb] = []
+
+    def start(*options: str) -> KioskWeb:
+        server = start_kiosk_web(tmp_path / "data", "--questionnaire", str(TABLET_INTAKE),
+                                 "--public-url", PUBLIC_URL, *options)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        stop_kiosk_web(server)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = (f"TABLET BROWSER TESTS SKIPPED: {CHROMIUM} is missing. Install Debian's "
+                  "chromium (apt-get install chromium, or run .ci/run) to check kiosk web "
+                  "in a browser.")
+        print(reason, file=sys.stderr)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_tablet(chromium: Any, tmp_path: Path) -> Iterator[Callable[[str], Any]]:
+    """A fresh tablet (its own browser context: a separate device) named for screenshots."""
+    from web.tablet import Tablet
+
+    contexts: list[Any] = []
+
+    def make(name: str) -> Tablet:
+        context = chromium.new_context(viewport=TABLET, has_touch=True, is_mobile=False)
+        contexts.append(context)
+        return Tablet(context.new_page(), tmp_path, name)
+
+    yield make
+    for context in contexts:
+        context.close()
