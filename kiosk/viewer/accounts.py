@@ -129,10 +129,6 @@ class StaffAccounts:
         return [StaffAccount(name, str(entry.get("created_at", "")))
                 for name, entry in sorted(accounts.items())]
 
-    def exists(self, name: str) -> bool:
-        accounts = self.store.read_document(STAFF_DOCUMENT).get("accounts", {})
-        return normalize_name(name) in accounts
-
     def password_hash(self, name: str) -> str | None:
         """The stored hash for an account name, or None if there is no such account."""
         entry = self.store.read_document(STAFF_DOCUMENT).get("accounts", {}).get(

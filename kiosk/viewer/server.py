@@ -11,8 +11,6 @@ import json
 import logging
 import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -98,23 +96,27 @@ def _probe_host(host: str) -> str:
     if host in ("", "0.0.0.0"):
         return "127.0.0.1"
     if host == "::":
-        return "[::1]"
-    return f"[{host}]" if ":" in host else host
+        return "::1"
+    return host
 
 
 def viewer_answers(host: str, port: int, timeout: float = 1.0) -> bool:
-    """Whether a kiosk viewer already answers on ``host:port`` (plain HTTP or TLS)."""
-    # No proxy: the question is about this machine's port, whatever the environment says.
+    """Whether a kiosk viewer already answers on ``host:port`` (plain HTTP or TLS).
+
+    Asked with a kept-alive connection that this side closes, so the viewer's port is
+    left with no closing connection that would keep it from being bound again at once.
+    """
     # The certificate is not checked: this only asks who answers, and sends nothing secret.
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}),
-        urllib.request.HTTPSHandler(context=ssl._create_unverified_context()),
-    )
-    for scheme in ("http", "https"):
-        url = f"{scheme}://{_probe_host(host)}:{port}/healthz"
+    tls = ssl._create_unverified_context()
+    for connection in (http.client.HTTPConnection(_probe_host(host), port, timeout=timeout),
+                       http.client.HTTPSConnection(_probe_host(host), port, timeout=timeout,
+                                                   context=tls)):
         try:
-            with opener.open(url, timeout=timeout) as reply:
-                return bool(json.loads(reply.read(1000)) == {"service": SERVICE_NAME})
-        except (OSError, ValueError, urllib.error.URLError, http.client.HTTPException):
+            connection.request("GET", "/healthz")
+            reply = connection.getresponse()
+            return bool(json.loads(reply.read(1000)) == {"service": SERVICE_NAME})
+        except (OSError, ValueError, http.client.HTTPException):
             continue
+        finally:
+            connection.close()
     return False
