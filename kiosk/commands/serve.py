@@ -14,7 +14,6 @@ from kiosk.errors import KioskError
 from kiosk.link import DEFAULT_PORT, check_public_url, default_public_url
 from kiosk.paths import resolve_data_dir
 from kiosk.store import Store
-from kiosk.viewer import start_viewer, viewer_answers
 from kiosk.viewer.accounts import StaffAccounts
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -67,6 +66,8 @@ def public_url_for(args: argparse.Namespace, data_dir: Path, secure: bool) -> st
 
 
 def run(args: argparse.Namespace) -> int:
+    from kiosk.viewer import viewer_answers  # the web parts load only when serving
+
     data_dir = resolve_data_dir(args.data)
     store = Store(data_dir)
     ssl_context = tls_context(args.certfile, args.keyfile)
@@ -82,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
 
 async def _serve(store: Store, host: str, port: int, public_url: str,
                  ssl_context: ssl.SSLContext | None, has_staff: bool) -> None:
+    from kiosk.viewer import start_viewer
+
     running = await start_viewer(store, host, port, public_url, ssl_context)
     scheme = "https" if ssl_context else "http"
     print(f"Clinician viewer listening on {scheme}://{host}:{running.port}", flush=True)
