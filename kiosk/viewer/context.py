@@ -16,6 +16,7 @@ from aiohttp import web
 
 from kiosk.store import AuditEvent, Store
 from kiosk.viewer.accounts import StaffAccounts
+from kiosk.viewer.audit_log import AuditLog
 from kiosk.viewer.sessions import Sessions
 from kiosk.viewer.throttle import LoginThrottle
 
@@ -51,6 +52,10 @@ class ViewerContext:
     # this process polling for the store's lock.
     store_thread: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
         max_workers=1, thread_name_prefix="kiosk-viewer"))
+    audit_log: AuditLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.audit_log = AuditLog(self.store, self.run)
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         """``work(*args)`` on the viewer's store thread."""
@@ -60,10 +65,15 @@ class ViewerContext:
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock(), dt.UTC)
 
+    def audit_event(self, request: web.Request, actor: str, action: str,
+                    record_id: str | None = None) -> AuditEvent:
+        return AuditEvent(at=self.now(), actor=actor, action=action, record_id=record_id,
+                          address=request.remote)
+
     def audit(self, request: web.Request, actor: str, action: str,
               record_id: str | None = None) -> None:
-        self.store.record_audit(AuditEvent(at=self.now(), actor=actor, action=action,
-                                           record_id=record_id, address=request.remote))
+        """Write one event now (logins, reviews); views go through :attr:`audit_log`."""
+        self.store.record_audit(self.audit_event(request, actor, action, record_id))
 
     def render(self, template: str, status: int = 200, **values: Any) -> web.Response:
         html = self.templates.get_template(template).render(**values)

@@ -1,8 +1,9 @@
 """The viewer's pages: the day's intakes, one intake (HTML and JSON), and marking it reviewed.
 
 Every record id is checked against :mod:`kiosk.ids` before the store is asked, so a
-hostile path never reaches it; every view and review goes into the audit log. Store
-work runs on the viewer's store thread, so the kiosk screen sharing this loop never stalls.
+hostile path never reaches it; every view and review goes into the audit log before the
+page is sent. Store work runs on the viewer's store thread, so the kiosk screen sharing
+this loop never stalls.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from aiohttp import web
 from kiosk.ids import looks_like_record_id, looks_like_short_code
 from kiosk.intake import Intake
 from kiosk.questionnaire import FLAG_LEVELS, ConsentItem
-from kiosk.store import RecordNotFound
+from kiosk.store import AuditEvent, RecordNotFound
 from kiosk.viewer.auth import require_session, see_other
 from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
 from kiosk.viewer.record_view import local_time, record_view
@@ -42,34 +43,46 @@ def load_intake(context: ViewerContext, ref: str) -> Intake:
         raise web.HTTPNotFound() from None
 
 
+Shown = tuple[web.StreamResponse, AuditEvent]
+
+
+async def shown_once_audited(request: web.Request,
+                             prepare: Callable[[web.Request], Shown]) -> web.StreamResponse:
+    """Prepare a page on the store thread, then send it only once its view is logged."""
+    context = viewer(request)
+    response, event = await context.run(prepare, request)
+    await context.audit_log.write(event)
+    return response
+
+
 async def record_page(request: web.Request) -> web.StreamResponse:
     """GET /i/{ref}: flags first, then pain, then every answer."""
-    return await viewer(request).run(_record_page, request)
+    return await shown_once_audited(request, _record_page)
 
 
-def _record_page(request: web.Request) -> web.StreamResponse:
+def _record_page(request: web.Request) -> Shown:
     context = viewer(request)
     ref = record_ref(request)
     session = require_session(request)
     intake = load_intake(context, ref)
     view = record_view(intake, context.store.questionnaire_for(intake.questionnaire))
-    context.audit(request, session.user, "view", intake.id)
-    return context.render("record.html", session=session, view=view)
+    return (context.render("record.html", session=session, view=view),
+            context.audit_event(request, session.user, "view", intake.id))
 
 
 async def record_json(request: web.Request) -> web.StreamResponse:
     """GET /i/{ref}.json: the stored record, for staff tools."""
-    return await viewer(request).run(_record_json, request)
+    return await shown_once_audited(request, _record_json)
 
 
-def _record_json(request: web.Request) -> web.StreamResponse:
+def _record_json(request: web.Request) -> Shown:
     context = viewer(request)
     ref = record_ref(request)
     session = require_session(request)
     intake = load_intake(context, ref)
-    context.audit(request, session.user, "view_json", intake.id)
-    return web.Response(text=intake.model_dump_json(indent=2), content_type="application/json",
-                        headers=NO_STORE)
+    response = web.Response(text=intake.model_dump_json(indent=2),
+                            content_type="application/json", headers=NO_STORE)
+    return response, context.audit_event(request, session.user, "view_json", intake.id)
 
 
 async def mark_reviewed(request: web.Request) -> web.StreamResponse:
@@ -123,10 +136,10 @@ def _row(context: ViewerContext, intake: Intake) -> IntakeRow:
 
 async def day_list(request: web.Request) -> web.StreamResponse:
     """GET /: one day's intakes (today unless ``day`` picks another), newest first."""
-    return await viewer(request).run(_day_list, request)
+    return await shown_once_audited(request, _day_list)
 
 
-def _day_list(request: web.Request) -> web.StreamResponse:
+def _day_list(request: web.Request) -> Shown:
     context = viewer(request)
     session = require_session(request)
     today = dt.datetime.fromtimestamp(context.clock()).date()
@@ -138,10 +151,10 @@ def _day_list(request: web.Request) -> web.StreamResponse:
         except ValueError:
             problem = "That is not a date; showing today."
     rows = [_row(context, intake) for intake in context.store.list_intakes(since=day, until=day)]
-    context.audit(request, session.user, "list")
     label = "today" if day == today else f"on {day.isoformat()}"
-    return context.render("index.html", session=session, rows=rows, day=day.isoformat(),
-                          today=today.isoformat(), day_label=label, problem=problem)
+    return (context.render("index.html", session=session, rows=rows, day=day.isoformat(),
+                           today=today.isoformat(), day_label=label, problem=problem),
+            context.audit_event(request, session.user, "list"))
 
 
 async def health(request: web.Request) -> web.StreamResponse:

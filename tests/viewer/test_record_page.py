@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from markupsafe import escape
 
@@ -204,3 +205,30 @@ def test_a_form_posted_from_another_site_is_refused(staff: Browser, intake: Inta
     for origin in ("http://kiosk.test:8765", f"http://127.0.0.1:{staff.port}"):
         assert staff.post(f"/i/{intake.id}/review", {"csrf": token},
                           headers={"Origin": origin}).status == 303
+
+
+def test_many_phones_at_once_each_view_is_audited(server: ViewerServer, intake: Intake,
+                                                  store: Store) -> None:
+    phones = [server.browser(f"127.0.2.{n}") for n in range(1, 9)]
+    for phone in phones:
+        phone.log_in()
+
+    def view(phone: Browser) -> int:
+        return sum(phone.get(f"/i/{intake.id}").status == 200 for _ in range(5))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert sum(pool.map(view, phones)) == 40
+    views = [e for e in store.audit_events(intake.id) if e.action == "view"]
+    assert sorted({e.address for e in views}) == sorted(p.source for p in phones)
+    assert len(views) == 40
+
+
+def test_a_view_that_cannot_be_audited_is_not_shown(staff: Browser, intake: Intake,
+                                                    store: Store) -> None:
+    staff.get(f"/i/{intake.id}")  # today's audit file now exists
+    audit_day = next((store.root / "audit").rglob("*.json"))
+    audit_day.write_text("{torn", "utf-8")
+    reply = staff.get(f"/i/{intake.id}")
+    assert reply.status == 500
+    assert "Ana María" not in reply.text and "Needle phobia" not in reply.text
+    assert staff.get(f"/i/{intake.id}.json").status == 500
