@@ -156,7 +156,7 @@ class TabletServer(Server):
         if origin is not None and urlsplit(origin).netloc != request.host:
             raise web.HTTPForbidden(text="this kiosk only answers its own page")
         if self.open_tabs >= self.plan.max_tabs:
-            log.warning("a tablet was turned away: %d tabs already run (--max-tabs)",
+            log.warning("a tablet was turned away: %d kiosk tabs already run (--max-tabs)",
                         self.open_tabs)
             raise web.HTTPServiceUnavailable(text="too many kiosk tabs are open")
         self.open_tabs += 1

@@ -10,15 +10,21 @@ in the same process, which offers the draft to continue as ``kiosk run`` does.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import logging
+import os
 import secrets
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 
 from kiosk.cli import main as kiosk_main
 
 STATION_PREFIX = "web-"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 log = logging.getLogger("kiosk")
 
@@ -58,9 +64,25 @@ def forget_draft(data_dir: Path, station: str) -> None:
         log.error("a closed browser tab's draft could not be deleted: %s", type(error).__name__)
 
 
+def end_with_the_server() -> None:
+    """Stop (through SIGTERM, cleanly) when ``kiosk web`` ends, however it ends: a tab's
+    kiosk must not live on with a patient's answers after its server is gone."""
+    signal.signal(signal.SIGTERM, _stop)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # no prctl: nothing to ask
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() == 1:  # the server was already gone before we asked
+        raise SystemExit(1)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # the kiosk command ends quietly on it (exit status 130)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     station = tab_station()
+    end_with_the_server()
     try:
         return kiosk_main(run_argv(args, station))
     except Exception as error:  # the server's console gets one line, never a traceback

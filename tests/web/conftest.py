@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ class KioskWeb:
     data: Path
     url: str = ""
     output: list[str] = field(default_factory=list)
+    left_behind: list[int] = field(default_factory=list)  # tab processes alive after stop
 
     @property
     def store(self) -> Store:
@@ -59,8 +61,8 @@ class KioskWeb:
         return {station: draft for station, draft in found.items() if draft is not None}
 
     def kiosk_processes(self) -> list[int]:
-        """Process ids of the tabs' kiosks still running (children in the server's group)."""
-        group = os.getpgid(self.process.pid)
+        """Process ids of the tabs' kiosks still running (in the server's process group)."""
+        group = self.process.pid  # it leads its own session and group
         alive = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit() or int(entry.name) == self.process.pid:
@@ -75,8 +77,18 @@ class KioskWeb:
         return alive
 
 
+def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Whether ``condition`` comes true within ``seconds`` (the kiosk saves off its loop)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def start_kiosk_web(data: Path, *options: str) -> KioskWeb:
-    """``kiosk web`` on a free loopback port; returns once it says where it listens."""
+    """``kiosk web`` on a free loopback port; returns once it has said all it says."""
     process = subprocess.Popen(
         [str(KIOSK), "web", "--data", str(data), "--port", "0", *options],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -91,6 +103,7 @@ def start_kiosk_web(data: Path, *options: str) -> KioskWeb:
             found = re.match(r"Tablet kiosk on (http://\S+)", line)
             if found:
                 server.url = found[1]
+            if line.startswith("Press Ctrl+C to stop."):  # the last line it prints
                 ready.set()
         ready.set()
 
@@ -102,11 +115,16 @@ def start_kiosk_web(data: Path, *options: str) -> KioskWeb:
 
 
 def stop_kiosk_web(server: KioskWeb) -> int:
-    """Ctrl+C's signal, as staff stop it; the whole group is killed if it lingers."""
+    """Stop it as a service manager does (SIGTERM); notes the tab processes it left
+    behind, then kills whatever is left of its group."""
     if server.process.poll() is None:
         server.process.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.process.wait(timeout=10)
+    deadline = time.monotonic() + 5  # a tab's kiosk ends within moments of its server
+    while server.kiosk_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.left_behind = server.kiosk_processes()
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.process.pid, signal.SIGKILL)  # tabs left behind, if any
     return server.process.wait()

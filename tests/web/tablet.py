@@ -105,8 +105,9 @@ class Tablet:
             assert time.monotonic() < deadline, f"{self.name}: nothing changed after a tap"
             self.page.wait_for_timeout(20)
 
-    def tap(self, label: str, below: str | None = None) -> None:
-        """Tap the middle of ``label`` (the first one under the line showing ``below``)."""
+    def tap(self, label: str, below: str | None = None) -> tuple[int, int]:
+        """Tap the middle of ``label`` (the first one under the line showing ``below``);
+        returns the cell tapped."""
         top = self.wait_for(below)[0] + 1 if below else 0
         deadline = time.monotonic() + SCREEN_TIMEOUT
         while True:
@@ -114,10 +115,31 @@ class Tablet:
             for row in range(top, len(rows)):
                 column = rows[row].find(label)
                 if column >= 0:
-                    self.tap_cell(row, column + (len(label) - 1) / 2)
-                    return
+                    middle = column + (len(label) - 1) // 2
+                    self.tap_cell(row, middle)
+                    return row, middle
             assert time.monotonic() < deadline, f"{self.name}: no {label!r} to tap:\n{self.text()}"
             self.page.wait_for_timeout(40)
+
+    def choose(self, label: str, below: str) -> None:
+        """Tap an answer and wait until it is drawn as chosen (its colour changes), as a
+        patient looks for the tile to light up before going on."""
+        assert self.screen is not None
+        row, column = self._under(label, below)
+        colour = self.screen.buffer[row][column].bg
+        self.tap(label, below)
+        deadline = time.monotonic() + SCREEN_TIMEOUT
+        while self.screen.buffer[row][column].bg == colour:
+            assert time.monotonic() < deadline, f"{self.name}: {label!r} was not chosen"
+            self.page.wait_for_timeout(20)
+
+    def _under(self, label: str, below: str) -> tuple[int, int]:
+        top = self.wait_for(below)[0] + 1
+        for row, line in enumerate(self.lines()[top:], start=top):
+            column = line.find(label)
+            if column >= 0:
+                return row, column + (len(label) - 1) // 2
+        raise AssertionError(f"{self.name}: no {label!r} under {below!r}:\n{self.text()}")
 
     def resize(self, width: int, height: int) -> None:
         """The page changes size (an on-screen keyboard opens or closes): wait until the

@@ -7,13 +7,12 @@ tablets at once are two stations with two drafts and two records.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import zxingcpp
 from PIL import Image
 
-from web.conftest import PUBLIC_URL, TABLET, KioskWeb
+from web.conftest import PUBLIC_URL, TABLET, KioskWeb, eventually
 from web.tablet import Tablet
 
 FIRST_SECTION = {"blood_thinners": True, "visit": "follow_up", "pain_now": 7}
@@ -22,9 +21,9 @@ FIRST_SECTION = {"blood_thinners": True, "visit": "follow_up", "pain_now": 7}
 def answer_first_section(tablet: Tablet, blood_thinners: str, visit: str, pain: int) -> None:
     tablet.tap("Start check-in")
     tablet.wait_for("Step 1 of 3")
-    tablet.tap(blood_thinners, below="Do you take a blood thinner?")
-    tablet.tap(visit, below="Is this your first visit?")
-    tablet.tap(f" {pain} ", below="Your pain right now")
+    tablet.choose(blood_thinners, below="Do you take a blood thinner?")
+    tablet.choose(visit, below="Is this your first visit?")
+    tablet.choose(f" {pain} ", below="Your pain right now")
     tablet.tap("Next ▸")
     tablet.wait_for("What brings you in today?")
 
@@ -58,6 +57,7 @@ def test_a_patient_taps_through_on_a_tablet_and_the_store_has_the_draft_then_the
 
     answer_first_section(tablet, "Yes", "Follow-up", 7)
     tablet.shoot("second-section")
+    assert eventually(lambda: len(server.drafts()) == 1)  # saved just after the Next
     (station, draft), = server.drafts().items()
     assert station.startswith("web-")
     assert draft.answers == FIRST_SECTION
@@ -80,7 +80,7 @@ def test_a_patient_taps_through_on_a_tablet_and_the_store_has_the_draft_then_the
     assert record.station == station
     assert record.answers == {**FIRST_SECTION, "reason": "Knee hurts on stairs"}
     assert [flag.level for flag in record.flags] == ["caution"]
-    assert server.drafts() == {}, "a submitted check-in leaves no draft"
+    assert eventually(lambda: server.drafts() == {}), "a submitted check-in leaves no draft"
     assert tablet.find(record.short_code) is not None, "the short code is on the QR screen"
     # The QR code as the browser draws it opens this record for the clinician.
     (code,) = zxingcpp.read_barcodes(Image.open(qr_picture))
@@ -98,6 +98,7 @@ def test_two_tablets_at_once_are_two_stations_with_their_own_drafts_and_records(
 
     answer_first_section(first, "Yes", "Follow-up", 7)
     answer_first_section(second, "No", "First visit", 2)
+    assert eventually(lambda: len(server.drafts()) == 2)
     drafts = server.drafts()
     assert len(drafts) == 2
     assert sorted(draft.answers["pain_now"] for draft in drafts.values()) == [2, 7]
@@ -125,7 +126,7 @@ def test_closing_a_tab_mid_check_in_deletes_its_draft_and_stops_its_kiosk(
         tablet.page.goto(server.url)
         tablet.wait_for("Start check-in")
         answer_first_section(tablet, "No", "First visit", 3)
-    assert len(server.drafts()) == 2
+    assert eventually(lambda: len(server.drafts()) == 2)
     assert len(server.kiosk_processes()) == 2
 
     leaving.page.close()
@@ -137,11 +138,3 @@ def test_closing_a_tab_mid_check_in_deletes_its_draft_and_stops_its_kiosk(
     staying.tap("◂ Back")
     staying.wait_for("Do you take a blood thinner?")
 
-
-def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
