@@ -6,6 +6,8 @@ typed into boxes), never by setting a widget's value.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -49,7 +51,10 @@ class Patient:
 
     async def tap(self, target: str | Widget) -> None:
         """Touch the middle of a widget (scrolled into view first if it is not on screen)."""
+        if isinstance(target, str):  # the screen it is on may still be on its way
+            await self.wait_until(lambda: bool(self.app.screen.query(target)))
         widget = self.app.screen.query_one(target) if isinstance(target, str) else target
+        await self.wait_until(lambda: bool(widget.region))  # laid out (a screen just shown)
         await self._into_view(widget)
         region = widget.region
         await self.tap_at(region.x + region.width // 2, region.y + region.height // 2, widget)
@@ -75,6 +80,13 @@ class Patient:
 
     async def back(self) -> None:
         await self.tap("#back")
+
+    async def wait_until(self, condition: Callable[[], bool], seconds: float = 10.0) -> None:
+        """Let the kiosk run (its timers too) until ``condition`` holds."""
+        end = time.monotonic() + seconds
+        while not condition():
+            assert time.monotonic() < end, "the kiosk never got there"
+            await self.pilot.pause(0.05)
 
     async def press(self, *keys: str) -> None:
         await self.pilot.press(*keys)

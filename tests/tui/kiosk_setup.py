@@ -16,7 +16,7 @@ from screens.live_questionnaire import LiveQuestionnaire
 FIXTURES = Path(__file__).parent / "fixtures"
 EVERY_TYPE = FIXTURES / "every_type.yaml"
 STAFF_PIN = "2468"
-PUBLIC_URL = "http://clinic.example:8765"
+PUBLIC_URL = "https://kiosk.exampleclinic.org"  # with a record id: a 60-character link
 RECORD_ID = "7hq2mzx9k4c8r3tvp6wy5nbd2f"
 SHORT_CODE = "KT7M4X"
 STATION = "front-desk"

@@ -15,6 +15,7 @@ from kiosk_setup import (
     SHORT_CODE,
     every_type_answers,
     screen_text,
+    seed_draft,
 )
 
 from kiosk.intake import Flag
@@ -25,6 +26,8 @@ from screens.done_screen import DoneScreen
 from screens.review_screen import ReviewScreen
 from screens.welcome_screen import WelcomeScreen
 from screens.widgets.qr_code import QRCode
+
+REVIEW = 3  # the every-type questionnaire has three sections; index 3 is the review
 
 
 async def check_in(patient: Patient, answers: dict[str, Any], language: str = "en") -> None:
@@ -87,11 +90,19 @@ async def test_the_bundled_intake_from_welcome_to_the_qr_code(make_kiosk: Any,
     assert intake.scores == {"psfs_mean": 3.0}
 
 
+async def submit_a_resumed_check_in(patient: Patient) -> None:
+    """The quick way to the QR screen: a check-in resumed at its review, then Submit."""
+    await patient.tap("#resume")
+    await patient.tap("#submit")
+    await patient.app.store_settled()
+
+
 async def test_done_goes_back_to_a_clean_welcome(make_kiosk: Any) -> None:
+    seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=REVIEW)
     app = make_kiosk(EVERY_TYPE)
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
-        await check_in(patient, every_type_answers())
+        await submit_a_resumed_check_in(patient)
         await patient.tap("#done")
         assert isinstance(app.screen, WelcomeScreen)
         assert "Ana" not in screen_text(app)
@@ -99,9 +110,27 @@ async def test_done_goes_back_to_a_clean_welcome(make_kiosk: Any) -> None:
 
 
 async def test_the_qr_screen_returns_to_welcome_by_itself(make_kiosk: Any) -> None:
-    app = make_kiosk(EVERY_TYPE, qr_timeout=0.3)
+    seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=REVIEW)
+    app = make_kiosk(EVERY_TYPE, qr_timeout=2.0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await check_in(Patient(pilot), every_type_answers())
+        patient = Patient(pilot)
+        await submit_a_resumed_check_in(patient)
         assert isinstance(app.screen, DoneScreen)
-        await pilot.pause(0.6)
-        assert isinstance(app.screen, WelcomeScreen)
+        await patient.wait_until(lambda: isinstance(app.screen, WelcomeScreen))
+
+
+async def test_large_text_stays_on_for_this_patient_only(make_kiosk: Any) -> None:
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        await patient.tap("#accessible")
+        assert app.has_class("-accessible")
+        await patient.start()
+        await patient.answer_section(every_type_answers())
+        await patient.next()
+        assert app.has_class("-accessible")  # every screen of this check-in
+        assert app.screen.query_one("#next").outer_size.height == 5  # bigger targets
+        await patient.press("f12", *"1111", "escape")  # (staff modals keep it too)
+        assert app.has_class("-accessible")
+        await app.show_welcome()  # the next patient starts with the usual display
+        assert not app.has_class("-accessible")

@@ -40,17 +40,18 @@ async def answer_first_section(patient: Patient) -> None:
 
 
 async def test_nobody_answers_still_there_so_everything_is_cleared(make_kiosk: Any) -> None:
-    app = make_kiosk(EVERY_TYPE, idle_timeout=0.6, still_there_seconds=1)
+    seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=1)
+    app = make_kiosk(EVERY_TYPE, idle_timeout=2.0, still_there_seconds=1)
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
-        await answer_first_section(patient)
-        assert make_kiosk.store.load_draft(STATION) is not None
-        await pilot.pause(0.8)
-        assert isinstance(app.screen, StillThereScreen)
+        await patient.tap("#resume")
+        await patient.back()  # the patient's name is on screen again
+        assert "Ana María López" in typed_anywhere(app)
+        await patient.wait_until(lambda: isinstance(app.screen, StillThereScreen))
         assert "Are you still there?" in screen_text(app)
-        await pilot.pause(1.5)
+        assert "answers will be cleared in 1 s" in screen_text(app)
+        await patient.wait_until(lambda: isinstance(app.screen, WelcomeScreen))
         await app.store_settled()
-        assert isinstance(app.screen, WelcomeScreen)
         assert app.check_in is None
         assert not any(isinstance(screen, SectionScreen) for screen in app.screen_stack)
         assert typed_anywhere(app) == []
@@ -59,17 +60,18 @@ async def test_nobody_answers_still_there_so_everything_is_cleared(make_kiosk: A
 
 
 async def test_i_am_here_keeps_the_answers(make_kiosk: Any) -> None:
+    seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=0)
     app = make_kiosk(EVERY_TYPE, idle_timeout=0.5, still_there_seconds=30)
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
-        await patient.start()
-        await patient.type_into(app.screen.query_one("#item-full_name Input", Input), "Ana")
-        await pilot.pause(0.7)
-        assert isinstance(app.screen, StillThereScreen)
+        await patient.tap("#resume")
+        await patient.wait_until(lambda: isinstance(app.screen, StillThereScreen))
         await patient.tap("#im-here")
         assert isinstance(app.screen, SectionScreen)
         assert app.screen.query_one("#item-full_name Input", Input).value == "Ana"
         assert app.check_in.answers["full_name"] == "Ana"
+        assert make_kiosk.store.load_draft(STATION) is not None
+        await patient.wait_until(lambda: isinstance(app.screen, StillThereScreen))  # again
 
 
 async def test_a_restarted_kiosk_offers_to_continue_a_recent_check_in(make_kiosk: Any) -> None:

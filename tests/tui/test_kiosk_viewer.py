@@ -45,8 +45,9 @@ async def test_the_kiosk_serves_the_viewer_and_a_second_kiosk_leaves_it_be(
         async with second.run_test(size=(80, 24)) as other:
             assert (await viewer_settled(second, other)).startswith("already served")
             assert isinstance(second.screen, WelcomeScreen)
-    # The viewer stopped with its kiosk: the port is free again.
+    # The viewer stopped with its kiosk: nothing listens on the port any more.
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port))
 
 

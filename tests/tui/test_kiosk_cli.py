@@ -1,0 +1,190 @@
+"""The kiosk commands as staff type them: `kiosk`, `kiosk preview`, `kiosk config`."""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import json
+import os
+import pty
+import re
+import select
+import struct
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+from kiosk_setup import EVERY_TYPE, STAFF_PIN
+
+from kiosk.cli import main
+from kiosk.config import load_settings, pin_matches
+
+KIOSK = Path(sys.executable).parent / "kiosk"
+F12, SHIFT_TAB, CTRL_C, CTRL_Q = b"\x1b[24~", b"\x1b[Z", b"\x03", b"\x11"
+
+
+class Terminal:
+    """A real pseudo-terminal (80x24) running one ``kiosk`` command."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the kiosk
+            os.environ.update({"TERM": "xterm-256color", **(env or {})})
+            os.execv(KIOSK, [str(KIOSK), *args])
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.output = b""
+        self.status: int | None = None
+
+    def read(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        closed = False
+        while time.monotonic() < end and self.status is None:
+            if closed:  # the kiosk closed its terminal: it is on its way out
+                time.sleep(0.05)
+            elif select.select([self.fd], [], [], 0.05)[0]:
+                try:
+                    self.output += os.read(self.fd, 65536)
+                except OSError:
+                    closed = True
+            self.poll()
+
+    def wait_for(self, text: str, seconds: float = 15.0) -> None:
+        end = time.monotonic() + seconds
+        while text.encode() not in self.output and time.monotonic() < end:
+            self.read(0.1)
+        assert text.encode() in self.output, f"{text!r} never appeared"
+
+    def send(self, keys: bytes, settle: float = 0.5) -> None:
+        os.write(self.fd, keys)
+        self.read(settle)
+
+    def poll(self) -> None:
+        if self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+
+    def wait_exit(self, seconds: float = 15.0) -> int | None:
+        self.read(seconds)
+        return self.status
+
+    def close(self) -> None:
+        self.poll()
+        if self.status is None:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "kiosk-data"
+
+
+def test_kiosk_with_no_command_is_the_kiosk_and_only_the_pin_ends_it(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(STAFF_PIN + "\n"))
+    assert main(["config", "set-pin", "--pin-stdin", "--data", str(data)]) == 0
+    terminal = Terminal("--data", str(data), "--no-serve")
+    try:
+        terminal.wait_for("Start check-in")
+        terminal.send(CTRL_C)
+        terminal.send(CTRL_Q)
+        assert terminal.status is None  # still running
+        terminal.send(F12)
+        terminal.wait_for("Enter the staff PIN.")
+        terminal.send(STAFF_PIN.encode() + b"\r")
+        terminal.wait_for("Exit kiosk")
+        terminal.send(SHIFT_TAB + b"\r")
+        assert terminal.wait_exit() == 0
+        assert b"Traceback" not in terminal.output
+    finally:
+        terminal.close()
+
+
+def test_preview_runs_a_file_in_a_folder_it_deletes(data: Path, tmp_path: Path) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    terminal = Terminal("preview", str(EVERY_TYPE), "--data", str(data),
+                        env={"TMPDIR": str(scratch)})
+    try:
+        terminal.wait_for("Start check-in")
+        assert [path.name[:14] for path in scratch.iterdir()] == ["kiosk-preview-"]
+        terminal.send(F12)
+        terminal.wait_for("Exit kiosk")
+        terminal.send(SHIFT_TAB + b"\r")
+        assert terminal.wait_exit() == 0
+    finally:
+        terminal.close()
+    assert list(scratch.iterdir()) == []
+
+
+def test_set_pin_stores_only_a_hash(data: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("4321\n"))
+    assert main(["config", "set-pin", "--pin-stdin", "--data", str(data)]) == 0
+    stored = (data / "config.json").read_text(encoding="utf-8")
+    assert "4321" not in stored
+    assert pin_matches("4321", json.loads(stored)["staff_pin_hash"])
+    assert oct((data / "config.json").stat().st_mode & 0o777) == "0o600"
+
+
+def test_set_pin_asks_twice_and_refuses_a_mismatch(data: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    answers = iter(["1357", "1375"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert main(["config", "set-pin", "--data", str(data)]) == 1
+    assert "the two PINs differ" in capsys.readouterr().err
+    assert load_settings(data).staff_pin_hash is None
+
+
+def test_set_and_show_settings_never_show_the_pin(data: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("4321\n"))
+    main(["config", "set-pin", "--pin-stdin", "--data", str(data)])
+    assert main(["config", "set", "clinic_name", "Riverside Physio", "--data", str(data)]) == 0
+    assert main(["config", "set", "public_url", "http://192.168.1.20:8765/",
+                 "--data", str(data)]) == 0
+    assert main(["config", "set", "station", "front-desk", "--data", str(data)]) == 0
+    assert main(["config", "set", "idle_timeout", "120", "--data", str(data)]) == 0
+    capsys.readouterr()
+    assert main(["config", "show", "--data", str(data)]) == 0
+    shown = capsys.readouterr().out
+    assert "clinic_name: Riverside Physio" in shown
+    assert "public_url: http://192.168.1.20:8765\n" in shown
+    assert "station: front-desk" in shown and "idle_timeout: 120.0" in shown
+    assert "staff_pin: set" in shown and "scrypt" not in shown
+    settings = load_settings(data)
+    assert (settings.clinic_name, settings.station, settings.idle_timeout) == \
+        ("Riverside Physio", "front-desk", 120.0)
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("station", "front desk", "station: use 1 to 40 letters, digits"),
+    ("idle_timeout", "0", "idle_timeout: Input should be greater than 0"),
+    ("public_url", "ftp://kiosk", "must look like http://HOST:PORT"),
+])
+def test_a_bad_setting_is_refused_with_a_clear_line(data: Path, key: str, value: str,
+                                                    message: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "set", key, value, "--data", str(data)]) == 1
+    assert message in capsys.readouterr().err
+    assert not (data / "config.json").exists()
+
+
+def test_a_broken_questionnaire_stops_the_kiosk_before_it_starts(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(EVERY_TYPE.read_text(encoding="utf-8").replace(
+        "show_if: blood_thinners == true", "show_if: blood_thiners == true"), encoding="utf-8")
+    assert main(["run", "--questionnaire", str(broken), "--data", str(data), "--no-serve"]) == 1
+    error = capsys.readouterr().err
+    assert re.search(rf"{re.escape(str(broken))}:\d+: .*blood_thiners", error)
+    assert "Traceback" not in error
+
+
+def test_a_bad_station_name_is_refused(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--station", "front desk", "--data", str(data), "--no-serve"]) == 1
+    assert "--station" in capsys.readouterr().err
