@@ -16,6 +16,7 @@ import logging
 import os
 import shlex
 import signal
+import ssl
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -82,6 +83,12 @@ class TabletPlan:
     store: Store
     viewer_port: int | None
     public_url: str | None
+    ssl_context: ssl.SSLContext | None = None  # https/wss for the page and the viewer
+
+    def url(self, port: int) -> str:
+        """How a tablet or phone on the network reaches ``port`` of this machine."""
+        plain = default_public_url(self.host, port)
+        return plain.replace("http://", "https://", 1) if self.ssl_context else plain
 
 
 class _OnlyErrorType(logging.Filter):
@@ -175,13 +182,13 @@ async def serve_tablets(plan: TabletPlan, announce: Callable[[str], None] = prin
         if plan.viewer_port is not None:
             viewer, public_url = await _start_viewer(plan, announce)
         if public_url is None:
-            public_url = default_public_url(plan.host, plan.viewer_port or DEFAULT_PORT)
+            public_url = plan.url(plan.viewer_port or DEFAULT_PORT)
         server = TabletServer(plan, public_url)
         runner = web.AppRunner(await server._make_app(), access_log=None,
                                shutdown_timeout=SHUTDOWN_SECONDS, handle_signals=False)
         await runner.setup()
-        port = await _listen(runner, plan.host, plan.port)
-        announce(f"Tablet kiosk on {default_public_url(plan.host, port)} : open it in each "
+        port = await _listen(runner, plan)
+        announce(f"Tablet kiosk on {plan.url(port)} : open it in each "
                  "tablet's browser, full screen (each tab runs its own kiosk)")
         if plan.viewer_port is None:
             announce(f"Clinician viewer: not served here (--no-serve); QR links open "
@@ -198,14 +205,14 @@ async def serve_tablets(plan: TabletPlan, announce: Callable[[str], None] = prin
             await viewer.stop()
 
 
-async def _listen(runner: web.AppRunner, host: str, port: int) -> int:
+async def _listen(runner: web.AppRunner, plan: TabletPlan) -> int:
     """Start listening; the port actually bound (``port`` 0 picks a free one)."""
     try:
-        await web.TCPSite(runner, host, port).start()
+        await web.TCPSite(runner, plan.host, plan.port, ssl_context=plan.ssl_context).start()
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else str(error)
-        raise TabletServerError(f"cannot serve the tablet kiosk on {host}:{port}: {reason}; "
-                                "choose another --port") from None
+        raise TabletServerError(f"cannot serve the tablet kiosk on {plan.host}:{plan.port}: "
+                                f"{reason}; choose another --port") from None
     return int(runner.addresses[0][1])
 
 
@@ -217,14 +224,14 @@ async def _start_viewer(plan: TabletPlan, announce: Callable[[str], None]
 
     assert plan.viewer_port is not None
     if plan.viewer_port and await asyncio.to_thread(viewer_answers, plan.host, plan.viewer_port):
-        public_url = plan.public_url or default_public_url(plan.host, plan.viewer_port)
+        public_url = plan.public_url or plan.url(plan.viewer_port)
         announce(f"Clinician viewer: already served on port {plan.viewer_port}; "
                  f"QR links open {public_url}/i/...")
         return None, public_url
     running = await start_viewer(plan.store, plan.host, plan.viewer_port,
-                                 plan.public_url or default_public_url(plan.host, 0))
-    public_url = plan.public_url or default_public_url(plan.host, running.port)
-    announce(f"Clinician viewer on {default_public_url(plan.host, running.port)} ; "
+                                 plan.public_url or plan.url(plan.viewer_port), plan.ssl_context)
+    public_url = plan.public_url or plan.url(running.port)
+    announce(f"Clinician viewer on {plan.url(running.port)} ; "
              f"QR links open {public_url}/i/...")
     return running, public_url
 

@@ -52,6 +52,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--font-size", type=int, default=20, metavar="PX",
                         help="text size on the tablets, 10-40 (default 20; one tablet can "
                              "ask for its own with ?fontsize=N in the address)")
+    parser.add_argument("--certfile", metavar="FILE", type=Path,
+                        help="TLS certificate (PEM): serve the tablets (and the viewer) over "
+                             "https, so answers cross the clinic Wi-Fi encrypted")
+    parser.add_argument("--keyfile", metavar="FILE", type=Path,
+                        help="the certificate's private key (PEM), if not in --certfile")
     parser.add_argument("--max-tabs", type=int, default=12, metavar="N",
                         help="most kiosk tabs running at once (default 12; each is a process)")
     parser.set_defaults(handler=run)
@@ -92,10 +97,12 @@ def check_options(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kiosk.commands.serve import tls_context
     from kiosk.store import Store
     from kiosk.web_kiosk import TabKiosk, TabletPlan, serve_tablets
 
     check_options(args)
+    ssl_context = tls_context(args.certfile, args.keyfile)
     data_dir = resolve_data_dir(args.data)
     settings = checked_settings(data_dir, args.idle_timeout)
     questionnaire = checked_questionnaire(args.questionnaire)
@@ -105,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
                       title=settings.clinic_name, font_size=args.font_size,
                       max_tabs=args.max_tabs, store=Store(data_dir),
                       viewer_port=None if args.no_serve else args.viewer_port,
-                      public_url=check_public_url(chosen_url) if chosen_url else None)
+                      public_url=check_public_url(chosen_url) if chosen_url else None,
+                      ssl_context=ssl_context)
 
     def announce(line: str) -> None:
         print(line, flush=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import http.client
 import shlex
+import shutil
 import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -129,6 +131,42 @@ def test_only_the_kiosk_page_may_open_a_tab_and_no_more_than_max_tabs(
     assert server.process.returncode == 0
     assert closed_after < 8
     assert server.left_behind == []
+
+
+async def _first_screen_over_wss(url: str, context: ssl.SSLContext) -> bytes:
+    async with aiohttp.ClientSession() as session:
+        websocket = await session.ws_connect(f"{url.replace('https', 'wss', 1)}/ws", ssl=context,
+                                             origin=url)
+        message = await websocket.receive(timeout=20)
+        await websocket.close()
+        return bytes(message.data)
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None,
+                    reason="openssl is needed to make a test certificate")
+def test_with_a_certificate_tablets_and_phones_use_https(
+        kiosk_web: Callable[..., KioskWeb], tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=localhost"],
+                   check=True, capture_output=True, timeout=60)
+    server = kiosk_web("--viewer-port", "0", "--certfile", str(cert), "--keyfile", str(key))
+    assert server.url.startswith("https://127.0.0.1:")
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False
+    parts = urlsplit(server.url)
+    connection = http.client.HTTPSConnection("127.0.0.1", parts.port, context=context,
+                                             timeout=10)
+    connection.request("GET", "/")
+    html = connection.getresponse().read().decode()
+    assert f'data-session-websocket-url="wss://127.0.0.1:{parts.port}/ws"' in html
+    with ThreadPoolExecutor(1) as thread:
+        first_screen = thread.submit(asyncio.run,
+                                     _first_screen_over_wss(server.url, context)).result()
+    assert first_screen, "the tab's kiosk draws over the encrypted websocket"
+    assert any(line.startswith("Clinician viewer on https://127.0.0.1:")
+               for line in server.output)
 
 
 def test_the_clinician_viewer_is_served_beside_the_tablets_unless_no_serve(
