@@ -18,6 +18,7 @@ import shlex
 import signal
 import ssl
 import sys
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 from textual_serve.server import Server
 
 from kiosk.errors import KioskError
@@ -116,16 +117,29 @@ class TabletServer(Server):
                          title=plan.title, templates_path=PAGE.parent)
         self.plan = plan
         self.open_tabs = 0
+        self.tabs: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.middlewares.append(self._guard)
+        app.on_response_prepare.append(self._note_tab)
+        app.on_shutdown.append(self._close_tabs)
         app.router.add_get("/manifest.webmanifest", self.handle_manifest)
         app.router.add_get("/favicon.ico", self.handle_no_icon)
         return app
 
     async def on_startup(self, app: web.Application) -> None:
         """(textual-serve prints a logo and the command here; ``kiosk web`` prints its own.)"""
+
+    async def _note_tab(self, request: web.Request, response: web.StreamResponse) -> None:
+        if isinstance(response, web.WebSocketResponse):
+            self.tabs.add(response)
+
+    async def _close_tabs(self, app: web.Application) -> None:
+        """Server stopping: close each tab's connection, so textual-serve tells its kiosk
+        to quit (and the kiosk deletes its draft) instead of waiting to be cancelled."""
+        await asyncio.gather(*(tab.close(code=WSCloseCode.GOING_AWAY, message=b"stopping")
+                               for tab in list(self.tabs)), return_exceptions=True)
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         """The tablet page; its websocket goes back to the address the tablet used."""
@@ -178,23 +192,25 @@ async def serve_tablets(plan: TabletPlan, announce: Callable[[str], None] = prin
     viewer: RunningViewer | None = None
     runner: web.AppRunner | None = None
     try:
-        public_url = plan.public_url
-        if plan.viewer_port is not None:
-            viewer, public_url = await _start_viewer(plan, announce)
-        if public_url is None:
-            public_url = plan.url(plan.viewer_port or DEFAULT_PORT)
+        viewer = await _start_viewer(plan) if plan.viewer_port is not None else None
+        public_url = plan.public_url or plan.url(
+            viewer.port if viewer else plan.viewer_port or DEFAULT_PORT)
         server = TabletServer(plan, public_url)
         runner = web.AppRunner(await server._make_app(), access_log=None,
                                shutdown_timeout=SHUTDOWN_SECONDS, handle_signals=False)
         await runner.setup()
         port = await _listen(runner, plan)
-        announce(f"Tablet kiosk on {plan.url(port)} : open it in each "
-                 "tablet's browser, full screen (each tab runs its own kiosk)")
-        if plan.viewer_port is None:
-            announce(f"Clinician viewer: not served here (--no-serve); QR links open "
-                     f"{public_url}/i/...")
+        announce(f"Tablets: open {plan.url(port)} in each tablet's browser, full screen "
+                 "(each tab runs its own kiosk)")
+        if viewer is not None:
+            where = plan.url(viewer.port)
+        elif plan.viewer_port is None:
+            where = "not served here (--no-serve)"
+        else:
+            where = f"already served on port {plan.viewer_port} by another process"
+        announce(f"Clinician viewer: {where}; QR links open {public_url}/i/...")
         if plan.host in LOOPBACK:
-            announce("Only this machine can reach it; for tablets and phones on the clinic "
+            announce("Only this machine can reach them; for tablets and phones on the clinic "
                      "network add --host 0.0.0.0")
         announce("Press Ctrl+C to stop.")
         await _until_stopped()
@@ -216,24 +232,15 @@ async def _listen(runner: web.AppRunner, plan: TabletPlan) -> int:
     return int(runner.addresses[0][1])
 
 
-async def _start_viewer(plan: TabletPlan, announce: Callable[[str], None]
-                        ) -> tuple[RunningViewer | None, str | None]:
-    """The clinician viewer in this process, unless one already answers on its port;
-    with the public URL of the QR links."""
+async def _start_viewer(plan: TabletPlan) -> RunningViewer | None:
+    """The clinician viewer in this process, unless one already answers on its port."""
     from kiosk.viewer import start_viewer, viewer_answers
 
     assert plan.viewer_port is not None
     if plan.viewer_port and await asyncio.to_thread(viewer_answers, plan.host, plan.viewer_port):
-        public_url = plan.public_url or plan.url(plan.viewer_port)
-        announce(f"Clinician viewer: already served on port {plan.viewer_port}; "
-                 f"QR links open {public_url}/i/...")
-        return None, public_url
-    running = await start_viewer(plan.store, plan.host, plan.viewer_port,
-                                 plan.public_url or plan.url(plan.viewer_port), plan.ssl_context)
-    public_url = plan.public_url or plan.url(running.port)
-    announce(f"Clinician viewer on {plan.url(running.port)} ; "
-             f"QR links open {public_url}/i/...")
-    return running, public_url
+        return None
+    return await start_viewer(plan.store, plan.host, plan.viewer_port,
+                              plan.public_url or plan.url(plan.viewer_port), plan.ssl_context)
 
 
 async def _until_stopped() -> None:

@@ -47,7 +47,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                              "(default: the config file, else 90)")
     parser.add_argument("--no-serve", action="store_true",
                         help="do not serve the clinician viewer from this process")
-    parser.add_argument("--viewer-port", type=int, default=DEFAULT_PORT,
+    parser.add_argument("--viewer-port", type=int, default=DEFAULT_PORT, metavar="PORT",
                         help=f"port of the clinician viewer (default {DEFAULT_PORT})")
     parser.add_argument("--font-size", type=int, default=20, metavar="PX",
                         help="text size on the tablets, 10-40 (default 20; one tablet can "

@@ -100,7 +100,7 @@ def start_kiosk_web(data: Path, *options: str) -> KioskWeb:
         assert process.stdout is not None
         for line in process.stdout:
             server.output.append(line.rstrip("\n"))
-            found = re.match(r"Tablet kiosk on (https?://\S+)", line)
+            found = re.match(r"Tablets: open (https?://\S+)", line)
             if found:
                 server.url = found[1]
             if line.startswith("Press Ctrl+C to stop."):  # the last line it prints

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import zxingcpp
 from PIL import Image
 
-from web.conftest import PUBLIC_URL, TABLET, KioskWeb, eventually
+from web.conftest import PUBLIC_URL, TABLET, KioskWeb, eventually, stop_kiosk_web
 from web.tablet import Tablet
 
 FIRST_SECTION = {"blood_thinners": True, "visit": "follow_up", "pain_now": 7}
@@ -137,4 +137,11 @@ def test_closing_a_tab_mid_check_in_deletes_its_draft_and_stops_its_kiosk(
     assert draft.answers["pain_now"] == 3
     staying.tap("◂ Back")
     staying.wait_for("Do you take a blood thinner?")
+
+    # Staff stop the server: the tablet left open says so and offers to start again.
+    assert stop_kiosk_web(server) == 0
+    staying.page.locator(".ended button").wait_for(state="visible", timeout=10_000)
+    assert staying.page.locator(".ended button").inner_text() == \
+        "Start again · Empezar de nuevo"
+    assert server.left_behind == [] and server.drafts() == {}
 

@@ -60,7 +60,7 @@ def test_a_broken_questionnaire_stops_it_before_any_tablet_sees_a_blank_page(
                    "--questionnaire", str(broken))
     assert result.returncode == 1
     assert result.stderr.startswith(f"kiosk: {broken} cannot be used:\n{broken}:")
-    assert "Tablet kiosk on" not in result.stdout
+    assert "Tablets: open" not in result.stdout
 
 
 def test_each_tab_runs_the_kiosk_with_absolute_paths_from_any_folder(tmp_path: Path) -> None:
@@ -165,7 +165,7 @@ def test_with_a_certificate_tablets_and_phones_use_https(
         first_screen = thread.submit(asyncio.run,
                                      _first_screen_over_wss(server.url, context)).result()
     assert first_screen, "the tab's kiosk draws over the encrypted websocket"
-    assert any(line.startswith("Clinician viewer on https://127.0.0.1:")
+    assert any(line.startswith("Clinician viewer: https://127.0.0.1:")
                for line in server.output)
 
 
@@ -173,8 +173,12 @@ def test_the_clinician_viewer_is_served_beside_the_tablets_unless_no_serve(
         kiosk_web: Callable[..., KioskWeb]) -> None:
     server = kiosk_web("--viewer-port", "0")
     output = "\n".join(server.output)
-    line = next(line for line in server.output if line.startswith("Clinician viewer on "))
-    viewer_port = urlsplit(line.split()[3]).port
+    line = next(line for line in server.output if line.startswith("Clinician viewer: "))
+    viewer_port = urlsplit(line.split()[2].rstrip(";")).port
     assert viewer_port is not None and viewer_answers("127.0.0.1", viewer_port)
     assert "QR links open http://clinic.example:8765/i/..." in output
-    assert "Only this machine can reach it" in output
+    assert "Only this machine can reach them" in output
+    # A second server (another room's tablets) uses the viewer that already answers.
+    second = kiosk_web("--viewer-port", str(viewer_port))
+    assert (f"Clinician viewer: already served on port {viewer_port} by another process; "
+            "QR links open http://clinic.example:8765/i/...") in second.output
