@@ -8,12 +8,13 @@ itself safe (idle reset, staff-only exit, a calm restart after any error).
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -24,19 +25,19 @@ from textual.timer import Timer
 
 from kiosk.config import Settings
 from kiosk.intake import Intake, InvalidAnswers, build_intake
-from kiosk.link import clinician_link
 from kiosk.store import Draft, Store, StoreError
 from screens.check_in import CheckIn, draft_is_resumable
-from screens.done_screen import DoneScreen
 from screens.live_questionnaire import LiveQuestionnaire
 from screens.notice_screen import NoticeScreen
 from screens.resume_screen import ResumeScreen
-from screens.review_screen import ReviewScreen
-from screens.section_screen import SectionScreen
 from screens.staff_screen import PinGuard, StaffScreen, StaffStatus
 from screens.still_there_screen import StillThereScreen
 from screens.strings import staff_text
 from screens.welcome_screen import WelcomeScreen
+
+if TYPE_CHECKING:
+    from screens.review_screen import ReviewScreen
+    from screens.section_screen import SectionScreen
 
 log = logging.getLogger("kiosk.screens")
 
@@ -115,6 +116,8 @@ class KioskApp(App[None]):
             if draft is not None:
                 self._write_later(self.store.delete_draft, self.settings.station)
             await self.push_screen(self._welcome())
+        self.call_after_refresh(self.run_worker, _import_flow_screens, thread=True,
+                                group="warm-up")
 
     async def on_unmount(self) -> None:
         if self._viewer is not None:
@@ -155,6 +158,8 @@ class KioskApp(App[None]):
 
     async def _go(self, screen: Screen[Any]) -> None:
         """Replace whatever is shown (modals included) by ``screen``."""
+        from screens.section_screen import SectionScreen
+
         self._questions = screen if isinstance(screen, SectionScreen) else None
         while len(self.screen_stack) > 2:
             await self.pop_screen()
@@ -179,6 +184,8 @@ class KioskApp(App[None]):
 
     async def _show_section(self, index: int, problems: dict[str, str] | None = None) -> None:
         """Section ``index`` on this check-in's section screen (kept while the check-in lasts)."""
+        from screens.section_screen import SectionScreen
+
         assert self.check_in is not None
         self.check_in.section_index = index
         questions = self._questions
@@ -191,6 +198,9 @@ class KioskApp(App[None]):
 
     async def _show_review(self) -> None:
         """The review, over the section screen (so Edit and Back return to it at once)."""
+        from screens.review_screen import ReviewScreen
+        from screens.section_screen import SectionScreen
+
         check_in = self.check_in
         assert check_in is not None
         last = check_in.previous_section(len(check_in.questionnaire.sections))
@@ -256,12 +266,15 @@ class KioskApp(App[None]):
             saved = await self._write(self._save_intake, intake, check_in)
         except StoreError as error:
             log.error("could not save an intake: %s", type(error).__name__)
-            if isinstance(self.screen, ReviewScreen):
+            if hasattr(self.screen, "show_save_failed"):  # still on the review
                 self.screen.show_save_failed()
             return
         self._stop_idle_watch()
         self.check_in = None  # the answers are in the store now, and nowhere in the kiosk
         self._set_accessible(check_in.accessible)
+        from kiosk.link import clinician_link
+        from screens.done_screen import DoneScreen
+
         await self._go(DoneScreen(clinician_link(self.public_url, saved.id), saved.short_code,
                                   check_in.language, self.settings.qr_timeout))
 
@@ -412,6 +425,16 @@ class KioskApp(App[None]):
             self._start_idle_watch()
         else:
             await self.show_welcome()
+
+
+FLOW_SCREENS = ("screens.section_screen", "screens.review_screen", "screens.done_screen")
+
+
+def _import_flow_screens() -> None:
+    """Load the question, review and QR screens (and their widgets) after the first paint,
+    so the Welcome screen shows at once and the first Start does not wait for them."""
+    for name in FLOW_SCREENS:
+        importlib.import_module(name)
 
 
 def _log_failed_write(future: Future[Any]) -> None:

@@ -3,18 +3,28 @@
 Staff edit the YAML while the kiosk runs. Before each new patient the kiosk
 looks at the file's modification time; a changed file is used only if it
 validates, otherwise the last good questionnaire stays and staff get a notice.
+
+Reading and checking a large file takes longer than drawing the first screen, so
+a file that validated once is kept, already checked, in the data folder's cache
+(keyed by the file's bytes and the format's code) and read from there at start-up.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
+import kiosk
 from kiosk.errors import KioskError
-from kiosk.loader import read_questionnaire
 from kiosk.questionnaire import Questionnaire
 
 Stamp = tuple[int, int]  # (mtime in ns, size): cheap to read, changes with every save
+CACHE_FOLDER = "cache"
+# The code that decides what a file means and whether it is valid: a change to it
+# makes every cached questionnaire stale.
+_FORMAT_CODE = ("questionnaire.py", "loader.py", "checks.py", "expressions.py", "text.py")
 
 
 class QuestionnaireFileError(KioskError):
@@ -29,6 +39,45 @@ def _stamp(path: Path) -> Stamp | None:
     return status.st_mtime_ns, status.st_size
 
 
+def _cache_key(content: bytes) -> str:
+    digest = hashlib.sha256(content)
+    for name in _FORMAT_CODE:
+        digest.update((Path(kiosk.__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _unchanged(file: Path, key: str) -> bool:
+    """The file still holds what the key was made from (no edit while it was being read)."""
+    try:
+        return _cache_key(file.read_bytes()) == key
+    except OSError:
+        return False
+
+
+def _cached(cache_dir: Path, key: str) -> Questionnaire | None:
+    try:
+        return Questionnaire.model_validate_json(
+            (cache_dir / f"questionnaire-{key}.json").read_bytes())
+    except (OSError, ValueError):
+        return None  # no cache yet, or one that cannot be trusted: read the file itself
+
+
+def _keep(cache_dir: Path, key: str, questionnaire: Questionnaire) -> None:
+    """Write the checked questionnaire atomically; older cache entries go."""
+    try:
+        cache_dir.mkdir(mode=0o700, exist_ok=True)
+        for old in cache_dir.glob("questionnaire-*.json"):
+            old.unlink(missing_ok=True)
+        target = cache_dir / f"questionnaire-{key}.json"
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(json.dumps(questionnaire.model_dump(mode="json"), ensure_ascii=False))
+        os.replace(temporary, target)
+    except OSError:
+        pass  # a cache is only a shortcut; the kiosk reads the file next time
+
+
 class LiveQuestionnaire:
     """The last good questionnaire from ``path``, and a staff notice if a newer edit is broken."""
 
@@ -39,14 +88,28 @@ class LiveQuestionnaire:
         self.problem: str | None = None  # why the file on disk is not the one in use
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> LiveQuestionnaire:
+    def load(cls, path: str | os.PathLike[str],
+             cache_dir: Path | None = None) -> LiveQuestionnaire:
         """Read the file once at start-up; a broken file stops the kiosk with every problem."""
         file = Path(path)
         stamp = _stamp(file)
+        key = None
+        if cache_dir is not None:
+            try:
+                key = _cache_key(file.read_bytes())
+            except OSError:
+                key = None
+            cached = _cached(cache_dir / CACHE_FOLDER, key) if key else None
+            if cached is not None:
+                return cls(file, cached, stamp)
+        from kiosk.loader import read_questionnaire  # only when there is no cache
+
         result = read_questionnaire(file)
         if result.questionnaire is None:
             lines = "\n".join(str(problem) for problem in result.errors)
             raise QuestionnaireFileError(f"{file} cannot be used:\n{lines}")
+        if cache_dir is not None and key is not None and _unchanged(file, key):
+            _keep(cache_dir / CACHE_FOLDER, key, result.questionnaire)
         return cls(file, result.questionnaire, stamp)
 
     def refresh(self) -> bool:
@@ -55,6 +118,8 @@ class LiveQuestionnaire:
         if stamp == self.stamp:
             return False
         self.stamp = stamp
+        from kiosk.loader import read_questionnaire
+
         result = read_questionnaire(self.path)
         if result.questionnaire is None:
             self.problem = "\n".join(str(problem) for problem in result.errors)

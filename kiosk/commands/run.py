@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
 
     data_dir = resolve_data_dir(args.data)
     settings = kiosk_settings(data_dir, args)
-    questionnaire = LiveQuestionnaire.load(args.questionnaire)
+    questionnaire = LiveQuestionnaire.load(args.questionnaire, cache_dir=data_dir)
     store = Store(data_dir)
     public_url = public_url_for(args, settings, args.host, args.port)
     viewer = None if args.no_serve else ViewerPlan(args.host, args.port)

@@ -47,8 +47,8 @@ async def test_nobody_answers_still_there_so_everything_is_cleared(make_kiosk: A
         await patient.tap("#resume")
         await patient.back()  # the patient's name is on screen again
         assert "Ana María López" in typed_anywhere(app)
-        await patient.wait_until(lambda: isinstance(app.screen, StillThereScreen))
-        assert "Are you still there?" in screen_text(app)
+        await patient.wait_until(lambda: "Are you still there?" in screen_text(app))
+        assert isinstance(app.screen, StillThereScreen)
         assert "answers will be cleared in 1 s" in screen_text(app)
         await patient.wait_until(lambda: isinstance(app.screen, WelcomeScreen))
         await app.store_settled()

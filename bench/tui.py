@@ -1,0 +1,163 @@
+"""How quickly the kiosk paints its first screen, and how long a Next between sections takes.
+
+Run: ``.venv/bin/python bench/tui.py`` (about a minute; ``--quick`` for a smoke run).
+
+First paint: each program is started in a real pseudo-terminal (80x24) and timed
+from ``exec`` until its first screen's text reaches the terminal: the ``kiosk``
+command (no arguments but a scratch ``--data`` and ``--no-serve``) against a bare
+Textual app that shows one line. Runs alternate, so background load hits both alike.
+
+Next: the real ``KioskApp`` on the bundled questionnaire under Pilot, resumed from a
+draft that holds complete answers, so every Next succeeds. Each Next is timed from
+the key press until the following section has been painted; between two Nexts the
+kiosk is left idle (as it is while a patient reads), so the next section is ready.
+Wall-clock and CPU time are both reported, the machine being shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import fcntl
+import os
+import pty
+import select
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import textwrap
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))  # the shared complete-answers fixture
+
+from answers_fixture import complete_answers  # noqa: E402
+from textual import events  # noqa: E402
+
+from kiosk.config import Settings  # noqa: E402
+from kiosk.intake import QuestionnairePin  # noqa: E402
+from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
+from kiosk.store import Draft, Store  # noqa: E402
+from screens.app import KioskApp  # noqa: E402
+from screens.live_questionnaire import LiveQuestionnaire  # noqa: E402
+from screens.section_screen import SectionScreen  # noqa: E402
+
+KIOSK = Path(sys.executable).parent / "kiosk"
+BARE_APP = textwrap.dedent("""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("Hello from a bare Textual app")
+
+    Bare().run()
+""")
+
+
+def first_paint(argv: list[str], marker: bytes, timeout: float = 30.0) -> float:
+    """Seconds from exec to ``marker`` appearing on an 80x24 pseudo-terminal."""
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["TERM"] = "xterm-256color"
+        os.execv(argv[0], argv)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    output = b""
+    try:
+        while marker not in output:
+            if time.perf_counter() - start > timeout:
+                raise RuntimeError(f"{argv[0]} did not paint {marker!r} in {timeout} s")
+            if select.select([fd], [], [], 0.01)[0]:
+                output += os.read(fd, 65536)
+        return time.perf_counter() - start
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def bench_first_paint(rounds: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {"bare Textual app": [], "kiosk": []}
+    with tempfile.TemporaryDirectory() as folder:
+        bare = Path(folder) / "bare.py"
+        bare.write_text(BARE_APP, encoding="utf-8")
+        data = Path(folder) / "data"
+        programs = {
+            "bare Textual app": ([sys.executable, str(bare)], b"Hello from a bare"),
+            "kiosk": ([str(KIOSK), "--data", str(data), "--no-serve"], b"Start check-in"),
+        }
+        first_paint(*programs["kiosk"])  # warm the disk cache and .pyc files once
+        for _ in range(rounds):
+            for name, (argv, marker) in programs.items():
+                times[name].append(first_paint(argv, marker))
+    return times
+
+
+async def time_nexts(size: tuple[int, int], check_ins: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of each Next between sections, over several check-ins."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    live = LiveQuestionnaire.load(BUNDLED_QUESTIONNAIRE)
+    questionnaire = live.current
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder))
+        for _ in range(check_ins):
+            store.save_draft(Draft(station="bench", questionnaire=QuestionnairePin.of(
+                questionnaire), language="en", answers=complete_answers(), section_index=0,
+                updated_at=dt.datetime.now(dt.UTC)))
+            app = KioskApp(questionnaire=live, store=store, public_url="http://kiosk.lan:8765",
+                           settings=Settings(station="bench"))
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                await pilot.click("#resume")
+                await pilot.pause()
+                while isinstance(app.screen, SectionScreen):
+                    screen = app.screen
+                    await pilot.pause()  # the patient reads; the next page gets built
+                    following = app.check_in.next_section(screen.index) if app.check_in \
+                        else None
+                    if following is None:
+                        break
+                    painted = asyncio.Event()
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    app.post_message(events.Key("ctrl+n", None))
+                    while screen.index != following:
+                        await asyncio.sleep(0)
+                    screen.call_after_refresh(painted.set)
+                    await painted.wait()
+                    walls.append(time.perf_counter() - wall)
+                    cpus.append(time.process_time() - cpu)
+    return walls, cpus
+
+
+def milliseconds(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:.0f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run: few rounds")
+    args = parser.parse_args()
+    rounds, check_ins = (2, 1) if args.quick else (9, 3)
+
+    paints = bench_first_paint(rounds)
+    print(f"First painted screen on an 80x24 terminal, median of {rounds} runs:")
+    for name, values in paints.items():
+        print(f"  {name:18} {milliseconds(values):>8}   (min {min(values) * 1000:.0f} ms)")
+    ratio = statistics.median(paints["kiosk"]) / statistics.median(paints["bare Textual app"])
+    print(f"  kiosk / bare       {ratio:8.2f}x  (goal: at most 1.5x)")
+
+    print(f"\nNext between sections of the bundled intake, median of {check_ins} check-ins:")
+    for size in ((80, 24), (120, 40)):
+        walls, cpus = asyncio.run(time_nexts(size, check_ins))
+        print(f"  {size[0]}x{size[1]}: wall {milliseconds(walls)}, CPU {milliseconds(cpus)}, "
+              f"slowest {max(walls) * 1000:.0f} ms over {len(walls)} Nexts (goal: under 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
