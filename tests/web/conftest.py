@@ -164,14 +164,17 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture
-def new_tablet(chromium: Any, tmp_path: Path) -> Iterator[Callable[[str], Any]]:
-    """A fresh tablet (its own browser context: a separate device) named for screenshots."""
+def new_tablet(chromium: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """A fresh tablet (its own browser context: a separate device) named for screenshots;
+    landscape 1024x768 unless ``portrait``."""
     from web.tablet import Tablet
 
     contexts: list[Any] = []
 
-    def make(name: str) -> Tablet:
-        context = chromium.new_context(viewport=TABLET, has_touch=True, is_mobile=False)
+    def make(name: str, portrait: bool = False) -> Tablet:
+        viewport = {"width": TABLET["height"], "height": TABLET["width"]} if portrait \
+            else TABLET
+        context = chromium.new_context(viewport=viewport, has_touch=True, is_mobile=False)
         contexts.append(context)
         return Tablet(context.new_page(), tmp_path, name)
 

@@ -2,7 +2,7 @@
 
 A patient taps Start, answers the first section by taps, and the draft is in the
 store; types on the on-screen keyboard, submits, and the record is there. Two
-tablets at once are two stations with two drafts and two records.
+tablets at once (one held upright) are two stations with two drafts and two records.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def submit(tablet: Tablet) -> None:
 
 
 def test_a_patient_taps_through_on_a_tablet_and_the_store_has_the_draft_then_the_record(
-        kiosk_web: Callable[..., KioskWeb], new_tablet: Callable[[str], Tablet]) -> None:
+        kiosk_web: Callable[..., KioskWeb], new_tablet: Callable[..., Tablet]) -> None:
     server = kiosk_web("--no-serve")
     tablet = new_tablet("tablet")
     tablet.page.goto(server.url)
@@ -88,13 +88,15 @@ def test_a_patient_taps_through_on_a_tablet_and_the_store_has_the_draft_then_the
 
 
 def test_two_tablets_at_once_are_two_stations_with_their_own_drafts_and_records(
-        kiosk_web: Callable[..., KioskWeb], new_tablet: Callable[[str], Tablet]) -> None:
+        kiosk_web: Callable[..., KioskWeb], new_tablet: Callable[..., Tablet]) -> None:
     server = kiosk_web("--viewer-port", "0")
-    first, second = new_tablet("first"), new_tablet("second")
+    first, second = new_tablet("first"), new_tablet("second", portrait=True)
     first.page.goto(server.url)
     second.page.goto(server.url)
     first.wait_for("Start check-in")
     second.wait_for("Start check-in")
+    assert second.screen is not None and second.screen.columns >= 80, \
+        "upright, the page makes its text smaller rather than cut the kiosk off"
 
     answer_first_section(first, "Yes", "Follow-up", 7)
     answer_first_section(second, "No", "First visit", 2)
@@ -108,18 +110,21 @@ def test_two_tablets_at_once_are_two_stations_with_their_own_drafts_and_records(
     type_reason(first, "Sore shoulder")
     submit(first)
     submit(second)
-    first.shoot("qr")
-    second.shoot("qr")
+    pictures = [first.shoot("qr"), second.shoot("qr")]
     records = {record.answers["reason"]: record for record in server.store.list_intakes()}
     assert set(records) == {"Sore shoulder", "Stiff neck"}
     assert records["Sore shoulder"].answers["pain_now"] == 7
     assert records["Stiff neck"].answers["blood_thinners"] is False
     assert records["Sore shoulder"].station != records["Stiff neck"].station
     assert {record.station for record in records.values()} == set(drafts)
+    links = [code.text for picture in pictures
+             for code in zxingcpp.read_barcodes(Image.open(picture))]
+    assert links == [f"{PUBLIC_URL}/i/{records[reason].id}"
+                     for reason in ("Sore shoulder", "Stiff neck")]
 
 
 def test_closing_a_tab_mid_check_in_deletes_its_draft_and_stops_its_kiosk(
-        kiosk_web: Callable[..., KioskWeb], new_tablet: Callable[[str], Tablet]) -> None:
+        kiosk_web: Callable[..., KioskWeb], new_tablet: Callable[..., Tablet]) -> None:
     server = kiosk_web("--no-serve")
     leaving, staying = new_tablet("leaving"), new_tablet("staying")
     for tablet in (leaving, staying):

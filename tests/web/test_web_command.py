@@ -133,6 +133,30 @@ def test_only_the_kiosk_page_may_open_a_tab_and_no_more_than_max_tabs(
     assert server.left_behind == []
 
 
+async def _tab_then_kill(server: KioskWeb) -> list[int]:
+    """Open one tab, kill the server outright, and give its kiosk a moment to end."""
+    async with aiohttp.ClientSession() as session:
+        tab = await session.ws_connect(f"{server.url}/ws?width=80&height=24", origin=server.url)
+        await tab.receive(timeout=20)  # its kiosk is up and drawing
+        running = server.kiosk_processes()
+        server.process.kill()
+        server.process.wait()
+        for _ in range(100):
+            if not server.kiosk_processes():
+                break
+            await asyncio.sleep(0.05)
+        return running
+
+
+def test_a_killed_server_takes_its_tabs_kiosks_with_it(
+        kiosk_web: Callable[..., KioskWeb]) -> None:
+    server = kiosk_web("--no-serve")
+    with ThreadPoolExecutor(1) as thread:
+        running = thread.submit(asyncio.run, _tab_then_kill(server)).result()
+    assert len(running) == 1
+    assert server.kiosk_processes() == [], "no kiosk may live on with a patient's answers"
+
+
 async def _first_screen_over_wss(url: str, context: ssl.SSLContext) -> bytes:
     async with aiohttp.ClientSession() as session:
         websocket = await session.ws_connect(f"{url.replace('https', 'wss', 1)}/ws", ssl=context,
