@@ -43,7 +43,7 @@ class Scene:
             "drafts": root / "drafts.json",
             "document": root / "documents" / "staff.json",
             "questionnaire": root / "questionnaires" / f"{questionnaire.content_hash}.json",
-            "audit": root / "audit" / today,
+            "audit": root / "audit" / today.replace(".json", ".jsonl"),
             "audit index": root / "index" / "audit" / f"{bucket(self.record.id)}.json",
         }
 
@@ -95,8 +95,12 @@ WRONG_SHAPE = {
     "audit index": b'{"' + b"x" * 26 + b'": "2026-11-23"}',
 }
 
+# The audit log is JSON Lines: a cut-off last line is a torn append that was never
+# acknowledged (skipped, see test_store_audit.py), so its truncation damage is a cut-off
+# line that something was written after.
 DAMAGE: dict[str, tuple[Callable[[bytes, str], bytes], str]] = {
-    "truncated": (lambda good, _: good[: len(good) // 2], "(truncated)"),
+    "truncated": (lambda good, part: good[: len(good) // 2] + (b"\n" if part == "audit" else b""),
+                  "(truncated)"),
     "not JSON": (lambda good, _: b"PK\x03\x04 this is a zip file now", "not"),
     "wrong shape": (lambda _, part: WRONG_SHAPE[part], "does not hold"),
 }

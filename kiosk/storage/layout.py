@@ -1,7 +1,8 @@
 """Where each piece lives in the data folder, so every file stays small for years.
 
     records/2026/11/2026-11-23.json   the intakes submitted that day (UTC), a TinyDB file
-    audit/2026/11/2026-11-23.json     the audit events of that day, a TinyDB file
+    audit/2026/11/2026-11-23.jsonl    the audit events of that day, JSON Lines, append-only
+                                      (older folders may hold .json TinyDB days: still read)
     index/ids/ab.json                 record id -> its day, bucketed by the id's first 2 chars
     index/codes/AC.json               short code -> record id, bucketed the same way
     index/audit/ab.json               record id -> the days it has audit events
@@ -31,7 +32,7 @@ ID_INDEX = "ids"
 CODE_INDEX = "codes"
 AUDIT_INDEX = "audit"
 
-_DAY_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\.json$")
+_DAY_NAME = r"^(\d{4})-(\d{2})-(\d{2})"
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^\d{2}$")
 _BUCKET_CHAR = re.compile(r"[A-Za-z0-9]")
@@ -46,8 +47,8 @@ def day_of(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).date().isoformat()
 
 
-def day_file(root: Path, folder: str, day: str) -> Path:
-    return root / folder / day[:4] / day[5:7] / f"{day}.json"
+def day_file(root: Path, folder: str, day: str, suffix: str = ".json") -> Path:
+    return root / folder / day[:4] / day[5:7] / f"{day}{suffix}"
 
 
 def bucket(key: str) -> str:
@@ -62,13 +63,14 @@ def index_file(root: Path, index: str, key: str) -> Path:
     return root / INDEX / index / f"{bucket(key)}.json"
 
 
-def days_stored(root: Path, folder: str) -> list[str]:
-    """Every day that has a partition file in ``folder``, oldest first."""
+def days_stored(root: Path, folder: str, suffix: str = ".json") -> list[str]:
+    """Every day with a partition file (``DAY`` + ``suffix``) in ``folder``, oldest first."""
+    day_file_name = re.compile(_DAY_NAME + re.escape(suffix) + "$")
     days: list[str] = []
     for year in _sorted_names(root / folder, _YEAR):
         for month in _sorted_names(root / folder / year, _MONTH):
-            for name in _sorted_names(root / folder / year / month, _DAY_FILE):
-                days.append(name.removesuffix(".json"))
+            for name in _sorted_names(root / folder / year / month, day_file_name):
+                days.append(name.removesuffix(suffix))
     return days
 
 

@@ -226,8 +226,8 @@ def test_many_phones_at_once_each_view_is_audited(server: ViewerServer, intake: 
 def test_a_view_that_cannot_be_audited_is_not_shown(staff: Browser, intake: Intake,
                                                     store: Store) -> None:
     staff.get(f"/i/{intake.id}")  # today's audit file now exists
-    audit_day = next((store.root / "audit").rglob("*.json"))
-    audit_day.write_text("{torn", "utf-8")
+    audit_day = next((store.root / "audit").rglob("*.jsonl"))
+    audit_day.write_text('{"at": "torn\n', "utf-8")  # a whole line, not an event: damage
     reply = staff.get(f"/i/{intake.id}")
     assert reply.status == 500
     assert "Ana María" not in reply.text and "Needle phobia" not in reply.text
