@@ -77,7 +77,7 @@ class KioskWeb:
         return alive
 
 
-def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+def eventually(condition: Callable[[], bool], seconds: float = 15.0) -> bool:
     """Whether ``condition`` comes true within ``seconds`` (the kiosk saves off its loop)."""
     deadline = time.monotonic() + seconds
     while not condition():
@@ -121,7 +121,7 @@ def stop_kiosk_web(server: KioskWeb) -> int:
         server.process.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.process.wait(timeout=10)
-    deadline = time.monotonic() + 5  # a tab's kiosk ends within moments of its server
+    deadline = time.monotonic() + 15  # a tab's kiosk ends within moments of its server
     while server.kiosk_processes() and time.monotonic() < deadline:
         time.sleep(0.05)
     server.left_behind = server.kiosk_processes()

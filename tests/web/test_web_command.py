@@ -129,7 +129,7 @@ def test_only_the_kiosk_page_may_open_a_tab_and_no_more_than_max_tabs(
     assert foreign == 403
     # Stopping with a tablet connected: its tab ends and no kiosk process is left.
     assert server.process.returncode == 0
-    assert closed_after < 8
+    assert closed_after < 10
     assert server.left_behind == []
 
 
@@ -141,7 +141,7 @@ async def _tab_then_kill(server: KioskWeb) -> list[int]:
         running = server.kiosk_processes()
         server.process.kill()
         server.process.wait()
-        for _ in range(100):
+        for _ in range(300):  # up to 15 s on a busy machine; it takes moments
             if not server.kiosk_processes():
                 break
             await asyncio.sleep(0.05)
