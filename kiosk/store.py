@@ -103,6 +103,11 @@ class Store:
         """The record with this id or short code, or :class:`RecordNotFound`."""
         return records.get(self.root, id_or_short_code)
 
+    def record_file(self, id_or_short_code: str) -> tuple[str, Path]:
+        """The record's id and the day file holding it (for readers that cache by file
+        identity); :class:`RecordNotFound` if no index knows it."""
+        return records.locate(self.root, id_or_short_code)
+
     def list_intakes(self, *, status: str | None = None, since: dt.date | None = None,
                      until: dt.date | None = None, limit: int | None = None) -> list[Intake]:
         """Records newest submitted first; ``since``/``until`` are days on this machine's clock."""
@@ -188,6 +193,10 @@ class Store:
         return audit.events(self.root, record_id)
 
     # --- small documents -----------------------------------------------------------------
+
+    def document_path(self, name: str) -> Path:
+        """Where the named document lives (for readers that cache by file identity)."""
+        return self._document_path(name)
 
     def _document_path(self, name: str) -> Path:
         if not DOCUMENT_NAME.match(name):

@@ -107,6 +107,19 @@ def find_id(root: Path, id_or_short_code: str) -> str:
     raise RecordNotFound(f"no record has the id or short code {key!r}")
 
 
+def locate(root: Path, id_or_short_code: str) -> tuple[str, Path]:
+    """The record id and the day file that holds it, from the indexes alone.
+
+    Neither ever changes for a stored record (a record keeps its day), so a long-lived
+    reader may keep them; :class:`RecordNotFound` if no index knows the record.
+    """
+    record_id = find_id(root, id_or_short_code)
+    day = _read_index(index_file(root, ID_INDEX, record_id), ID_INDEX_KIND).get(record_id)
+    if day is None:
+        raise RecordNotFound(f"no record has the id or short code {id_or_short_code.strip()!r}")
+    return record_id, day_file(root, RECORDS, day)
+
+
 def get(root: Path, id_or_short_code: str) -> Intake:
     record_id = find_id(root, id_or_short_code)
     day = _read_index(index_file(root, ID_INDEX, record_id), ID_INDEX_KIND).get(record_id)
@@ -191,4 +204,4 @@ def _write_index(path: Path, entries: dict[str, str]) -> None:
     write_json(path, entries)
 
 
-__all__ = ["find_id", "get", "list_intakes", "mark_reviewed", "read_day", "save"]
+__all__ = ["find_id", "get", "list_intakes", "locate", "mark_reviewed", "read_day", "save"]

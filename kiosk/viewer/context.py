@@ -13,10 +13,14 @@ from typing import Any, TypeVar
 
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
+from kiosk.intake import Intake
 from kiosk.store import AuditEvent, Store
 from kiosk.viewer.accounts import StaffAccounts
 from kiosk.viewer.audit_log import AuditLog
+from kiosk.viewer.record_cache import RecordCache
+from kiosk.viewer.record_view import record_view
 from kiosk.viewer.sessions import Sessions
 from kiosk.viewer.throttle import LoginThrottle
 
@@ -53,9 +57,11 @@ class ViewerContext:
     store_thread: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
         max_workers=1, thread_name_prefix="kiosk-viewer"))
     audit_log: AuditLog = field(init=False)
+    records: RecordCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.audit_log = AuditLog(self.store, self.run)
+        self.records = RecordCache(self.store, self.render_record_body)
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         """``work(*args)`` on the viewer's store thread."""
@@ -74,6 +80,11 @@ class ViewerContext:
               record_id: str | None = None) -> None:
         """Write one event now (logins, reviews); views go through :attr:`audit_log`."""
         self.store.record_audit(self.audit_event(request, actor, action, record_id))
+
+    def render_record_body(self, intake: Intake) -> Markup:
+        """The patient-record part of the record page (autoescaped; no session data)."""
+        view = record_view(intake, self.store.questionnaire_for(intake.questionnaire))
+        return Markup(self.templates.get_template("_record_body.html").render(view=view))
 
     def render(self, template: str, status: int = 200, **values: Any) -> web.Response:
         html = self.templates.get_template(template).render(**values)

@@ -20,7 +20,8 @@ from kiosk.questionnaire import FLAG_LEVELS, ConsentItem
 from kiosk.store import AuditEvent, RecordNotFound
 from kiosk.viewer.auth import require_session, see_other
 from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
-from kiosk.viewer.record_view import local_time, record_view
+from kiosk.viewer.record_cache import RecordPart
+from kiosk.viewer.record_view import local_time, reviewed_line
 from kiosk.viewer.security import tokens_match
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -39,6 +40,14 @@ def record_ref(request: web.Request) -> str:
 def load_intake(context: ViewerContext, ref: str) -> Intake:
     try:
         return context.store.get_intake(ref)
+    except RecordNotFound:
+        raise web.HTTPNotFound() from None
+
+
+def kept_record(context: ViewerContext, ref: str) -> RecordPart:
+    """The record and its rendered part, re-read only if its file changed since last time."""
+    try:
+        return context.records.record(ref)
     except RecordNotFound:
         raise web.HTTPNotFound() from None
 
@@ -64,9 +73,11 @@ def _record_page(request: web.Request) -> Shown:
     context = viewer(request)
     ref = record_ref(request)
     session = require_session(request)
-    intake = load_intake(context, ref)
-    view = record_view(intake, context.store.questionnaire_for(intake.questionnaire))
-    return (context.render("record.html", session=session, view=view),
+    record = kept_record(context, ref)
+    intake = record.intake
+    # Only the record part is kept; the shell with this user's name and token is fresh.
+    return (context.render("record.html", session=session, intake=intake,
+                           record_body=record.body, reviewed=reviewed_line(intake)),
             context.audit_event(request, session.user, "view", intake.id))
 
 
@@ -79,7 +90,10 @@ def _record_json(request: web.Request) -> Shown:
     context = viewer(request)
     ref = record_ref(request)
     session = require_session(request)
-    intake = load_intake(context, ref)
+    try:
+        intake = context.records.intake(ref)
+    except RecordNotFound:
+        raise web.HTTPNotFound() from None
     response = web.Response(text=intake.model_dump_json(indent=2),
                             content_type="application/json", headers=NO_STORE)
     return response, context.audit_event(request, session.user, "view_json", intake.id)

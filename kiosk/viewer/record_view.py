@@ -242,14 +242,18 @@ def record_view(intake: Intake, questionnaire: Questionnaire) -> RecordView:
                                         answers))
     scores = [ScoreLine(questionnaire.text(score.label, questionnaire.default_language),
                         intake.scores.get(score.id)) for score in questionnaire.scores]
-    reviewed = ""
-    if intake.status == "reviewed":
-        reviewer = intake.reviewed_by or "staff"
-        reviewed = f"Reviewed by {reviewer} at {local_time(intake.reviewed_at)}"
     return RecordView(
         intake=intake, title=questionnaire.text(questionnaire.title,
                                                 questionnaire.default_language),
         version=questionnaire.version, flag_groups=flag_groups(intake, questionnaire),
         pain=pain_view(intake, questionnaire, shown), sections=sections, scores=scores,
-        submitted=local_time(intake.submitted_at or intake.created_at), reviewed=reviewed,
+        submitted=local_time(intake.submitted_at or intake.created_at),
+        reviewed=reviewed_line(intake),
     )
+
+
+def reviewed_line(intake: Intake) -> str:
+    """Who reviewed the record and when; empty while it is not reviewed."""
+    if intake.status != "reviewed":
+        return ""
+    return f"Reviewed by {intake.reviewed_by or 'staff'} at {local_time(intake.reviewed_at)}"

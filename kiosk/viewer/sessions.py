@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.store import Store
 from kiosk.viewer.accounts import SESSIONS_DOCUMENT
+from kiosk.viewer.record_cache import FileIdentity, file_identity
 
 IDLE_LIMIT_SECONDS = 8 * 3600
 # Last use is written at most this often: a durable write per page would slow every page.
@@ -37,6 +38,10 @@ class Sessions:
     def __init__(self, store: Store, clock: Callable[[], float]) -> None:
         self.store = store
         self.clock = clock
+        # The sessions document as last read, with the identity of the file it came from:
+        # every page checks a session, and the file changes only at a login, a logout or
+        # a touch (once a minute per session), so a stat usually replaces read and parse.
+        self._read: tuple[FileIdentity, dict[str, Any]] | None = None
 
     def start(self, user: str) -> tuple[str, Session]:
         """A new session for ``user``: the cookie token and the session. Sweeps expired ones."""
@@ -59,7 +64,7 @@ class Sessions:
         if not token or len(token) > 100:
             return None
         key, now = _key(token), self.clock()
-        entry = self.store.read_document(SESSIONS_DOCUMENT).get("sessions", {}).get(key)
+        entry = self._sessions().get(key)
         if not isinstance(entry, dict):
             return None
         if self._expired(entry, now):
@@ -68,6 +73,17 @@ class Sessions:
         if now - float(entry.get("last_seen", 0)) >= TOUCH_INTERVAL_SECONDS:
             self._touch(key, now)
         return Session(user=str(entry["user"]), csrf=str(entry["csrf"]))
+
+    def _sessions(self) -> dict[str, Any]:
+        """The stored sessions, re-read only if the document's file has been replaced."""
+        identity = file_identity(self.store.document_path(SESSIONS_DOCUMENT))
+        if identity is None or self._read is None or self._read[0] != identity:
+            document = self.store.read_document(SESSIONS_DOCUMENT)  # stat first: never older
+            self._read = None if identity is None else (identity, document)
+            sessions = document.get("sessions", {})
+        else:
+            sessions = self._read[1].get("sessions", {})
+        return sessions if isinstance(sessions, dict) else {}
 
     def end(self, token: str) -> None:
         key = _key(token)

@@ -1,0 +1,89 @@
+"""Parsed intakes and their rendered record part, kept while their day file is unchanged.
+
+A record page re-used to read and parse the record's day file, lay the record out and
+render it on every view. Here each record is kept with the identity of the file it was
+read from (inode, size, change times): a stat per view tells whether another process
+(a kiosk, a review from the CLI) has replaced the file since, and only then is it read
+again. What is kept is the patient-record part only, the same for every staff user;
+the page around it (user name, CSRF token) is rendered per request.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from kiosk.intake import Intake
+from kiosk.store import Store
+
+FileIdentity = tuple[int, int, int, int, int]
+KEPT_RECORDS = 512  # a busy clinic's week; about 20 KB each
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """What changes whenever the store replaces the file (it always writes a new file and
+    renames it over the old one); ``None`` if there is no file."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class RecordPart:
+    intake: Intake
+    body: Markup  # the record as HTML: no session data in it
+
+
+class RecordCache:
+    """Intakes by id or short code, re-read only when their day file has changed.
+
+    Used from the viewer's store thread only, so it needs no lock of its own.
+    """
+
+    def __init__(self, store: Store, render: Callable[[Intake], Markup],
+                 size: int = KEPT_RECORDS) -> None:
+        self.store = store
+        self.render = render
+        self.size = size
+        # ref -> (record id, day file): indexes never move a stored record, so kept for good
+        self._places: dict[str, tuple[str, Path]] = {}
+        self._kept: OrderedDict[str, tuple[FileIdentity, RecordPart]] = OrderedDict()
+
+    def intake(self, ref: str) -> Intake:
+        """The stored record (not rendered): for the JSON route."""
+        return self._get(ref, render=False).intake
+
+    def record(self, ref: str) -> RecordPart:
+        """The stored record and its rendered HTML part."""
+        return self._get(ref, render=True)
+
+    def _get(self, ref: str, *, render: bool) -> RecordPart:
+        place = self._places.get(ref)
+        if place is None:
+            place = self.store.record_file(ref)  # RecordNotFound if no index knows it
+        record_id, path = place
+        # Stat before reading: what is then read is at least as new as the identity kept.
+        identity = file_identity(path)
+        kept = self._kept.get(record_id)
+        if identity is not None and kept is not None and kept[0] == identity \
+                and (kept[1].body or not render):
+            self._kept.move_to_end(record_id)
+            return kept[1]
+        intake = self.store.get_intake(record_id)  # RecordNotFound, StoreDamaged as they come
+        part = RecordPart(intake, self.render(intake) if render else Markup(""))
+        if identity is not None:
+            if len(self._places) >= 4 * self.size:
+                self._places.clear()  # cheap to find again: two small index files
+            self._places[ref] = place
+            self._kept[record_id] = (identity, part)
+            self._kept.move_to_end(record_id)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return part
