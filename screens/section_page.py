@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 
 from kiosk.answers import is_empty
@@ -22,7 +23,7 @@ from screens.widgets.item_widget import ItemWidget
 
 
 class SectionPage(VerticalScroll, can_focus=False):
-    """One section's questions; built item by item so a page can be prepared in the background.
+    """One section's questions, mounted in one go (one layout pass for the whole page).
 
     The page itself takes no focus: focus goes to a question, and restyling a whole page
     on every focus change would make Next slow.
@@ -35,23 +36,20 @@ class SectionPage(VerticalScroll, can_focus=False):
         self.section: Section = check_in.questionnaire.sections[index]
         self.widgets: dict[str, ItemWidget] = {}
         self.slots: dict[str, Vertical] = {}
-        self.built = False
         # Items whose answer decides whether another item of this section is shown.
         self.decisive: set[str] = set()
         for item in self.section.items:
             if item.show_if:
                 self.decisive |= parse_expression(item.show_if).names
 
-    async def build(self) -> None:
-        """Mount the questions one at a time (other events run in between)."""
+    def compose(self) -> ComposeResult:
         shown = {item.id for item in self.check_in.shown_items(self.section)}
         for item in self.section.items:
             slot = Vertical(self._new_widget(item, self.check_in.answers.get(item.id)),
                             id=f"slot-{item.id}", classes="item-slot")
             slot.display = item.id in shown
             self.slots[item.id] = slot
-            await self.mount(slot)
-        self.built = True
+            yield slot
 
     def _new_widget(self, item: Item, value: Any) -> ItemWidget:
         widget = widget_for(item, self.check_in.questionnaire, self.check_in.language, value)
@@ -111,11 +109,11 @@ class SectionPage(VerticalScroll, can_focus=False):
         first = next((item_id for item_id in problems if item_id in self.widgets), None)
         if first is not None:
             widget = self.widgets[first]
-            widget.focus_input()
             self.scroll_to_widget(widget, animate=False, top=True)
+            self.call_after_refresh(widget.focus_input)  # once its controls are laid out
 
     def focus_first(self) -> None:
         self.scroll_home(animate=False)
         first = next((item for item in self.shown() if item.answerable), None)
         if first is not None:
-            self.widgets[first.id].focus_input()
+            self.call_after_refresh(self.widgets[first.id].focus_input)

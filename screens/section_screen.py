@@ -87,7 +87,6 @@ class SectionScreen(Screen[None]):
         page = SectionPage(self.check_in, index)
         page.display = False
         await self.query_one("#pages", Container).mount(page)
-        await page.build()
         self.pages[index] = page
         return page
 

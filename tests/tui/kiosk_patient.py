@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from kiosk_setup import screen_text
 from textual import events
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
@@ -87,6 +88,11 @@ class Patient:
         while not condition():
             assert time.monotonic() < end, "the kiosk never got there"
             await self.pilot.pause(0.05)
+
+    async def sees(self, *texts: str) -> str:
+        """Wait until every one of ``texts`` is drawn on the screen; the screen's text."""
+        await self.wait_until(lambda: all(text in screen_text(self.app) for text in texts))
+        return screen_text(self.app)
 
     async def press(self, *keys: str) -> None:
         await self.pilot.press(*keys)

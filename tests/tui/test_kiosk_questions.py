@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk_patient import Patient
-from kiosk_setup import EVERY_TYPE, RECORD_ID, every_type_answers, screen_text, seed_draft
+from kiosk_setup import EVERY_TYPE, RECORD_ID, every_type_answers, seed_draft
 from textual.widgets import Input
 
 from screens.done_screen import DoneScreen
@@ -49,7 +49,7 @@ async def test_a_follow_up_appears_at_once_and_takes_its_answer_when_it_goes(
         await patient.tap(tiles[1])  # No: the follow-up goes, and its answer with it
         assert not slot_shown(app, "blood_thinner_name")
         assert "blood_thinner_name" not in app.check_in.answers
-        assert "Warfarin" not in screen_text(app)
+        assert "Warfarin" not in await patient.sees("Do you take a blood thinner?")
 
         await patient.tap(tiles[0])  # Yes again: an empty question, not the old answer
         assert slot_shown(app, "blood_thinner_name")
@@ -69,7 +69,7 @@ async def test_next_on_an_incomplete_section_says_what_is_missing_and_focuses_it
         assert problem_of(app, "blood_thinners") == "Please answer this question."
         assert problem_of(app, "birthday") is None  # optional
         assert focused_item(app) == "full_name"
-        assert "Please check the highlighted questions." in screen_text(app)
+        await patient.sees("Please check the highlighted questions.")
 
         await patient.type_into(app.screen.query_one("#item-full_name Input", Input), "Ana")
         await patient.type_into(app.screen.query_one("#item-age Input", Input), "130")
@@ -79,7 +79,7 @@ async def test_next_on_an_incomplete_section_says_what_is_missing_and_focuses_it
         assert problem_of(app, "full_name") is None
         assert problem_of(app, "age") == "Please enter 120 or less."
         assert focused_item(app) == "age"
-        assert "Please enter 120 or less." in screen_text(app)
+        await patient.sees("Please enter 120 or less.")
 
         box = app.screen.query_one("#item-age Input", Input)
         await patient.type_into(box, "")
@@ -122,15 +122,15 @@ async def test_edit_from_review_returns_to_review_with_the_other_answers_intact(
         patient = Patient(pilot)
         await patient.tap("#resume")
         assert isinstance(app.screen, ReviewScreen)
-        assert "8 of 10" in screen_text(app)
+        await patient.sees("8 of 10")
         await patient.tap("#edit-1")  # "Your pain"
         assert isinstance(app.screen, SectionScreen) and app.screen.index == 1
         assert "Review" in str(app.screen.query_one("#next").label)
         await patient.tap(app.screen.query_one("#item-pain_now").query(ChoiceTile)[3])
         await patient.next()
         assert isinstance(app.screen, ReviewScreen)
-        shown = screen_text(app)
-        assert "3 of 10" in shown and "8 of 10" not in shown
+        shown = await patient.sees("3 of 10")
+        assert "8 of 10" not in shown
         assert "Ana María López" in shown and "Warfarin" in shown
         await patient.tap("#back")
         assert isinstance(app.screen, SectionScreen) and app.screen.index == 2
@@ -148,7 +148,7 @@ async def test_patient_text_is_shown_as_typed_and_never_as_markup(make_kiosk: An
     app = make_kiosk(EVERY_TYPE, clinic_name="[red]Riverside[/red] [b")
     async with app.run_test(size=(120, 40)) as pilot:
         patient = Patient(pilot)
-        assert "[red]Riverside[/red] [b" in screen_text(app)
+        await patient.sees("[red]Riverside[/red] [b")
         await patient.start()
         box = app.screen.query_one("#item-full_name Input", Input)
         await patient.type_into(box, "\x1b[31m" + hostile + "\x07")
@@ -158,7 +158,7 @@ async def test_patient_text_is_shown_as_typed_and_never_as_markup(make_kiosk: An
                                           if k != "full_name"})
             await patient.next()
         assert isinstance(app.screen, ReviewScreen)
-        assert hostile in screen_text(app)
+        await patient.sees(hostile)
         await patient.tap("#submit")
         await app.store_settled()
         assert app.is_running

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from kiosk_patient import Patient
-from kiosk_setup import EVERY_TYPE, STAFF_PIN, STATION, every_type_answers, screen_text, seed_draft
+from kiosk_setup import EVERY_TYPE, STAFF_PIN, STATION, every_type_answers, seed_draft
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
@@ -47,15 +47,15 @@ async def test_nobody_answers_still_there_so_everything_is_cleared(make_kiosk: A
         await patient.tap("#resume")
         await patient.back()  # the patient's name is on screen again
         assert "Ana María López" in typed_anywhere(app)
-        await patient.wait_until(lambda: "Are you still there?" in screen_text(app))
+        await patient.sees("Are you still there?", "answers will be cleared in 1 s")
         assert isinstance(app.screen, StillThereScreen)
-        assert "answers will be cleared in 1 s" in screen_text(app)
         await patient.wait_until(lambda: isinstance(app.screen, WelcomeScreen))
         await app.store_settled()
         assert app.check_in is None
         assert not any(isinstance(screen, SectionScreen) for screen in app.screen_stack)
         assert typed_anywhere(app) == []
-        assert "Ana" not in screen_text(app) and "Warfarin" not in screen_text(app)
+        shown = await patient.sees("Start check-in")
+        assert "Ana" not in shown and "Warfarin" not in shown
         assert make_kiosk.store.load_draft(STATION) is None
 
 
@@ -84,8 +84,7 @@ async def test_a_restarted_kiosk_offers_to_continue_a_recent_check_in(make_kiosk
     async with second.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
         assert isinstance(second.screen, ResumeScreen)
-        shown = screen_text(second)
-        assert "Continue where you left off" in shown and "Start over" in shown
+        shown = await patient.sees("Continue where you left off", "Start over")
         assert "Ana" not in shown  # the offer reveals nothing
         await patient.tap("#resume")
         assert isinstance(second.screen, SectionScreen) and second.screen.index == 1
@@ -131,13 +130,13 @@ async def test_only_the_staff_pin_lets_anyone_leave_the_kiosk(make_kiosk: Any) -
         patient = Patient(pilot)
         await patient.press("f12")
         assert isinstance(app.screen, StaffScreen)
-        assert "Exit kiosk" not in screen_text(app)
+        assert "Exit kiosk" not in await patient.sees("Enter the staff PIN.")
         await patient.press(*"1111", "enter")
-        assert "That PIN is not right." in screen_text(app)
+        await patient.sees("That PIN is not right.")
         await patient.press("escape")
         assert isinstance(app.screen, WelcomeScreen)
         await patient.press("ctrl+k", *STAFF_PIN, "enter")
-        assert "Exit kiosk" in screen_text(app)
+        await patient.sees("Exit kiosk")
         await patient.tap("#exit")
         await pilot.pause()
         assert not app.is_running
@@ -148,7 +147,7 @@ async def test_without_a_staff_pin_the_kiosk_cannot_be_left_from_the_screen(
     app = make_kiosk(EVERY_TYPE, pin=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await Patient(pilot).press("f12")
-        assert "No staff PIN is set" in screen_text(app)
+        await Patient(pilot).sees("No staff PIN is set")
         assert not app.screen.query("#exit")
         await Patient(pilot).press("escape")
         assert app.is_running
@@ -169,8 +168,7 @@ async def test_an_unexpected_error_shows_a_calm_notice_and_the_flow_restarts(
         await patient.start()
         await patient.type_into(app.screen.query_one("#item-full_name Input", Input), "A")
         assert isinstance(app.screen, NoticeScreen)
-        shown = screen_text(app)
-        assert "Sorry, something went wrong" in shown
+        shown = await patient.sees("Sorry, something went wrong")
         assert "Traceback" not in shown and "RuntimeError" not in shown and "Ana" not in shown
         assert app.check_in is None
         await patient.tap("#notice-ok")
@@ -235,9 +233,9 @@ async def test_an_edited_file_is_used_from_the_next_welcome(make_kiosk: Any) -> 
         patient = Patient(pilot)
         _edit(path, "{en: About you, es: Sobre usted}", "{en: About you today, es: Hoy}")
         await patient.tap("#start-over")
-        assert "Staff" not in screen_text(app)
+        assert "Staff" not in await patient.sees("Start check-in")
         await patient.start()
-        assert "About you today" in screen_text(app)
+        await patient.sees("About you today")
 
 
 async def test_a_broken_edit_keeps_the_last_good_file_and_tells_only_staff(
@@ -249,12 +247,9 @@ async def test_a_broken_edit_keeps_the_last_good_file_and_tells_only_staff(
         patient = Patient(pilot)
         _edit(path, "show_if: blood_thinners == true", "show_if: blood_thiners == true")
         await patient.tap("#start-over")
-        welcome = screen_text(app)
-        assert "Staff: a notice is waiting (F12)" in welcome
+        welcome = await patient.sees("Staff: a notice is waiting (F12)")
         assert "blood_thiners" not in welcome  # the reason is for staff, not patients
         await patient.start()
-        assert "About you" in screen_text(app)  # the last good questionnaire
+        await patient.sees("About you")  # the last good questionnaire
         await patient.press("f12", *STAFF_PIN, "enter")
-        notice = screen_text(app)
-        assert "keeps the last good version" in notice
-        assert f"{path.name}:" in notice and "blood_thiners" in notice
+        await patient.sees("keeps the last good version", f"{path.name}:", "blood_thiners")

@@ -19,21 +19,38 @@ PAIN = 1  # the section with the body map
 REVIEW = 3
 
 
-async def resume(pilot: Pilot[Any]) -> None:
-    await Patient(pilot).tap("#resume")
+def focus_is_in(pilot: Pilot[Any], item_id: str) -> bool:
+    focused = pilot.app.focused
+    return focused is not None and any(node.id == f"item-{item_id}"
+                                       for node in focused.ancestors_with_self)
+
+
+async def resume_at_the_review(pilot: Pilot[Any]) -> None:
+    patient = Patient(pilot)
+    await patient.tap("#resume")
+    await patient.sees("Please check your answers")
+
+
+async def resume_at_the_body_map(pilot: Pilot[Any]) -> None:
+    patient = Patient(pilot)
+    await patient.tap("#resume")
+    await patient.wait_until(lambda: focus_is_in(pilot, "pain_areas"))
+    await patient.sees("Where does it hurt?")
 
 
 async def resume_and_submit(pilot: Pilot[Any]) -> None:
     patient = Patient(pilot)
     await patient.tap("#resume")
     await patient.tap("#submit")
-    await patient.app.store_settled()  # type: ignore[attr-defined]
+    await patient.sees("KT7M4X")
 
 
 async def next_on_an_empty_section(pilot: Pilot[Any]) -> None:
     patient = Patient(pilot)
     await patient.start()
     await patient.next()
+    await patient.wait_until(lambda: focus_is_in(pilot, "full_name"))
+    await patient.sees("Please check the highlighted questions.")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -46,7 +63,8 @@ def test_body_map_section(snap_compare: Any, make_kiosk: Any, size: tuple[int, i
     answers = every_type_answers()
     del answers["pain_now"]  # the patient is about to rate it
     seed_draft(make_kiosk.store, EVERY_TYPE, answers, section_index=PAIN)
-    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size, run_before=resume)
+    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size,
+                        run_before=resume_at_the_body_map)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -58,7 +76,8 @@ def test_validation_error(snap_compare: Any, make_kiosk: Any, size: tuple[int, i
 @pytest.mark.parametrize("size", SIZES)
 def test_review(snap_compare: Any, make_kiosk: Any, size: tuple[int, int]) -> None:
     seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=REVIEW)
-    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size, run_before=resume)
+    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size,
+                        run_before=resume_at_the_review)
 
 
 @pytest.mark.parametrize("size", SIZES)
