@@ -25,7 +25,7 @@ from textual.timer import Timer
 
 from kiosk.config import Settings
 from kiosk.intake import Intake, InvalidAnswers, build_intake
-from kiosk.store import Draft, Store, StoreError
+from kiosk.store import Draft, Store
 from screens.check_in import CheckIn, draft_is_resumable
 from screens.live_questionnaire import LiveQuestionnaire
 from screens.notice_screen import NoticeScreen
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.screens")
 
 STILL_THERE_SECONDS = 30
+FILE_CHECK_SECONDS = 5.0  # how often an idle Welcome screen looks at the questionnaire file
 # Errors closer together than this count as one burst; too many in a burst and the
 # kiosk exits (quietly) so that `kiosk run` starts it afresh.
 ERROR_BURST_SECONDS = 60.0
@@ -77,8 +78,11 @@ class KioskApp(App[None]):
     def __init__(self, *, questionnaire: LiveQuestionnaire, store: Store, settings: Settings,
                  public_url: str, viewer: ViewerPlan | None = None,
                  exit_without_pin: bool = False, still_there_seconds: int = STILL_THERE_SECONDS,
-                 record_ids: RecordIds | None = None) -> None:
+                 record_ids: RecordIds | None = None,
+                 file_check_seconds: float = FILE_CHECK_SECONDS) -> None:
         super().__init__()
+        self.file_check_seconds = file_check_seconds
+        self._redrawing_welcome = False
         self.live = questionnaire
         self.store = store
         self.settings = settings
@@ -107,7 +111,8 @@ class KioskApp(App[None]):
     async def on_mount(self) -> None:
         if self.viewer_plan is not None:
             self.run_worker(self._serve_viewer(self.viewer_plan), group="viewer")
-        draft = await self._write(self.store.load_draft, self.settings.station)
+        self.set_interval(self.file_check_seconds, self._check_file_on_welcome)
+        draft = await self._load_draft()
         if draft is not None and draft_is_resumable(draft, self.live.current):
             self._pending_draft = draft
             await self.push_screen(ResumeScreen(draft.language))
@@ -156,6 +161,22 @@ class KioskApp(App[None]):
         self.live.refresh()  # a broken edit keeps the last good version and sets a notice
         await self._go(self._welcome())
 
+    async def _check_file_on_welcome(self) -> None:
+        """While nobody is checking in, notice a file edit (or a broken one) by itself."""
+        welcome = self.screen
+        if not isinstance(welcome, WelcomeScreen) or self._redrawing_welcome:
+            return
+        problem = self.live.problem
+        if self.live.refresh() or self.live.problem != problem:
+            questionnaire = self.live.current
+            self._redrawing_welcome = True
+            try:
+                await welcome.show_questionnaire(list(questionnaire.languages),
+                                                 questionnaire.default_language,
+                                                 self.live.problem is not None)
+            finally:
+                self._redrawing_welcome = False
+
     async def _go(self, screen: Screen[Any]) -> None:
         """Replace whatever is shown (modals included) by ``screen``."""
         from screens.section_screen import SectionScreen
@@ -169,7 +190,11 @@ class KioskApp(App[None]):
             await self.switch_screen(screen)
 
     async def on_welcome_screen_start(self, message: WelcomeScreen.Start) -> None:
-        self.check_in = CheckIn(self.live.current, message.language, message.accessible)
+        self.live.refresh()  # an edit saved while the Welcome screen was up
+        questionnaire = self.live.current
+        language = message.language if message.language in questionnaire.languages \
+            else questionnaire.default_language
+        self.check_in = CheckIn(questionnaire, language, message.accessible)
         self._start_idle_watch()
         first = self.check_in.next_section(-1)
         await self._show_section(first if first is not None else 0)
@@ -216,13 +241,14 @@ class KioskApp(App[None]):
         check_in = self.check_in
         if check_in is None:
             return
-        evaluation = check_in.checked()
+        evaluation = check_in.checked()  # once per Next, shared by what follows
         check_in.keep_checked(check_in.questionnaire.sections[message.index], evaluation)
         following = None if check_in.editing_from_review else \
-            check_in.next_section(message.index)
+            check_in.next_section(message.index, evaluation.answers)
         check_in.section_index = following if following is not None else \
             len(check_in.questionnaire.sections)
-        self._write_later(self.store.save_draft, check_in.to_draft(self.settings.station))
+        self._write_later(self.store.save_draft,
+                          check_in.to_draft(self.settings.station, evaluation.answers))
         if following is None:
             await self._show_review()
         else:
@@ -264,7 +290,7 @@ class KioskApp(App[None]):
             intake = intake.model_copy(update={"id": record_id, "short_code": short_code})
         try:
             saved = await self._write(self._save_intake, intake, check_in)
-        except StoreError as error:
+        except Exception as error:  # a full disk, a damaged file: the patient may try again
             log.error("could not save an intake: %s", type(error).__name__)
             if hasattr(self.screen, "show_save_failed"):  # still on the review
                 self.screen.show_save_failed()
@@ -318,6 +344,15 @@ class KioskApp(App[None]):
         """Queue a store write without waiting; a failure is logged, never shown to a patient."""
         future = self._writer.submit(call, *args)
         future.add_done_callback(_log_failed_write)
+
+    async def _load_draft(self) -> Draft | None:
+        """This station's draft; one that cannot be read is logged and treated as none."""
+        try:
+            draft: Draft | None = await self._write(self.store.load_draft, self.settings.station)
+        except Exception as error:
+            log.error("could not read this station's draft: %s", type(error).__name__)
+            return None
+        return draft
 
     async def store_settled(self) -> None:
         """Wait until every store write asked so far is done (tests read the store after)."""
@@ -418,7 +453,7 @@ class KioskApp(App[None]):
         await self._go(NoticeScreen(language))
 
     async def on_notice_screen_closed(self) -> None:
-        draft = await self._write(self.store.load_draft, self.settings.station)
+        draft = await self._load_draft()
         if draft is not None and draft_is_resumable(draft, self.live.current):
             self._pending_draft = draft
             await self._go(ResumeScreen(draft.language))

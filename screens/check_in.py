@@ -48,17 +48,21 @@ class CheckIn:
         answers = self.checked().answers if checked is None else checked
         return visible_items(self.questionnaire, answers, section)
 
-    def next_section(self, after: int) -> int | None:
-        """The index of the next section with anything to show, or ``None`` for the review."""
-        checked = self.checked().answers
+    def next_section(self, after: int, checked: dict[str, Any] | None = None) -> int | None:
+        """The index of the next section with anything to show, or ``None`` for the review.
+
+        ``checked`` are the answers as :meth:`checked` gives them, if already at hand.
+        """
+        checked = self.checked().answers if checked is None else checked
         for index in range(after + 1, len(self.questionnaire.sections)):
             if self.shown_items(self.questionnaire.sections[index], checked):
                 return index
         return None
 
-    def previous_section(self, before: int) -> int | None:
+    def previous_section(self, before: int,
+                         checked: dict[str, Any] | None = None) -> int | None:
         """The index of the previous section with anything to show, or ``None`` at the start."""
-        checked = self.checked().answers
+        checked = self.checked().answers if checked is None else checked
         for index in range(before - 1, -1, -1):
             if self.shown_items(self.questionnaire.sections[index], checked):
                 return index
@@ -72,10 +76,12 @@ class CheckIn:
             else:
                 self.answers.pop(item.id, None)
 
-    def to_draft(self, station: str, now: dt.datetime | None = None) -> Draft:
+    def to_draft(self, station: str, checked: dict[str, Any] | None = None,
+                 now: dt.datetime | None = None) -> Draft:
         """The draft saved after each section: cleaned answers only, never raw typing."""
         return Draft(station=station, questionnaire=QuestionnairePin.of(self.questionnaire),
-                     language=self.language, answers=self.checked().answers,
+                     language=self.language,
+                     answers=self.checked().answers if checked is None else checked,
                      section_index=self.section_index,
                      updated_at=now or dt.datetime.now(dt.UTC))
 

@@ -71,6 +71,7 @@ class ReviewScreen(Screen[None]):
                              id="step")
                 yield ProgressBar(total=check_in.steps, show_eta=False, show_percentage=False,
                                   id="progress")
+                yield Static(text("keys_hint_review", language), id="keys-hint")
             yield Button(text("submit", language), id="submit", variant="success")
 
     def on_mount(self) -> None:
@@ -79,8 +80,9 @@ class ReviewScreen(Screen[None]):
 
     def show_save_failed(self) -> None:
         """Saving did not work: say so calmly and let the patient try again."""
-        self.query_one("#review-problem", Static).update(
-            text("save_failed", self.check_in.language))
+        problem = self.query_one("#review-problem", Static)
+        problem.update(text("save_failed", self.check_in.language))
+        problem.display = True
         self.query_one("#submit", Button).disabled = False
 
     def action_submit(self) -> None:

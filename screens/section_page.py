@@ -71,9 +71,9 @@ class SectionPage(VerticalScroll, can_focus=False):
         if message.item_id in self.decisive:
             await self.apply_show_if()
 
-    async def apply_show_if(self) -> None:
+    async def apply_show_if(self, checked: dict[str, Any] | None = None) -> None:
         """Show follow-ups whose condition now holds; hide the others and drop their answers."""
-        shown = {item.id for item in self.check_in.shown_items(self.section)}
+        shown = {item.id for item in self.check_in.shown_items(self.section, checked)}
         for item in self.section.items:
             slot = self.slots[item.id]
             visible = item.id in shown

@@ -9,6 +9,7 @@ further away are dropped (their answers live in the check-in, not in the widgets
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -66,6 +67,7 @@ class SectionScreen(Screen[None]):
                 yield Static(id="step")
                 yield ProgressBar(total=self.check_in.steps, show_eta=False,
                                   show_percentage=False, id="progress")
+                yield Static(text("keys_hint", self.check_in.language), id="keys-hint")
             yield Button(text("next", self.check_in.language), id="next", variant="primary")
 
     async def on_mount(self) -> None:
@@ -93,11 +95,12 @@ class SectionScreen(Screen[None]):
     async def show_section(self, index: int, problems: dict[str, str] | None = None) -> None:
         """Swap to section ``index`` (showing ``problems`` if given), then prepare the next."""
         page = await self._page(index)
-        await page.apply_show_if()  # earlier answers may have changed what this page shows
+        checked = self.check_in.checked().answers
+        await page.apply_show_if(checked)  # earlier answers may have changed what it shows
         if index != self.index and self.index in self.pages:
             self.pages[self.index].display = False
         self.index = index
-        self._show_head(page)
+        self._show_head(page, checked)
         page.display = True
         if problems:
             self._show_problems(problems)
@@ -124,7 +127,7 @@ class SectionScreen(Screen[None]):
         if not task.cancelled() and task.exception() is not None:
             self.app._handle_exception(task.exception())  # type: ignore[arg-type]
 
-    def _show_head(self, page: SectionPage) -> None:
+    def _show_head(self, page: SectionPage, checked: dict[str, Any]) -> None:
         check_in, language = self.check_in, self.check_in.language
         questionnaire = check_in.questionnaire
         self.query_one("#section-title", Static).update(
@@ -136,8 +139,8 @@ class SectionScreen(Screen[None]):
         self.query_one("#step", Static).update(
             text("step", language, step=page.index + 1, total=check_in.steps))
         self.query_one(ProgressBar).update(progress=page.index + 1)
-        self.query_one("#back", Button).disabled = \
-            check_in.previous_section(page.index) is None and not check_in.editing_from_review
+        self.query_one("#back", Button).disabled = not check_in.editing_from_review \
+            and check_in.previous_section(page.index, checked) is None
         self.query_one("#next", Button).label = \
             text("to_review" if check_in.editing_from_review else "next", language)
 

@@ -35,12 +35,11 @@ class StillThereScreen(ModalScreen[bool]):
         self._ticker = self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
-        self.seconds_left -= 1
-        if self.seconds_left <= 0:
+        self.seconds_left = max(self.seconds_left - 1, 0)
+        self.query_one("#countdown", Static).update(self._countdown_text())
+        if self.seconds_left == 0 and self.is_current:  # (staff may have opened F12 on top)
             self._ticker.stop()
             self.dismiss(False)
-            return
-        self.query_one("#countdown", Static).update(self._countdown_text())
 
     def action_here(self) -> None:
         self._ticker.stop()

@@ -60,7 +60,21 @@ class WelcomeScreen(Screen[None]):
             yield Static(text("staff_notice_marker", self.language), id="staff-marker")
 
     def on_mount(self) -> None:
-        self.query_one("#start", Button).focus()
+        self._focus_start()
+
+    async def show_questionnaire(self, languages: list[str], default_language: str,
+                                 staff_notice: bool) -> None:
+        """The questionnaire file changed while this screen was up: redraw for it."""
+        self.languages = languages
+        if self.language not in languages:
+            self.language = default_language
+        self.staff_notice = staff_notice
+        await self.recompose()
+        self.call_after_refresh(self._focus_start)
+
+    def _focus_start(self) -> None:
+        for start in self.query("#start"):
+            start.focus()
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -70,7 +84,7 @@ class WelcomeScreen(Screen[None]):
         elif button_id.startswith("language-"):
             self.language = button_id.removeprefix("language-")
             await self.recompose()
-            self.query_one(f"#{button_id}", Button).focus()
+            self.call_after_refresh(self._focus_start)
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         event.stop()

@@ -11,7 +11,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.run import add_kiosk_options, keep_running, kiosk_settings, public_url_for
+from kiosk.commands.run import (
+    add_kiosk_options,
+    keep_running,
+    kiosk_settings,
+    log_to_file,
+    public_url_for,
+)
 from kiosk.link import DEFAULT_PORT
 from kiosk.paths import resolve_data_dir
 
@@ -38,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     public_url = public_url_for(args, settings, "127.0.0.1", DEFAULT_PORT)
     with tempfile.TemporaryDirectory(prefix="kiosk-preview-") as folder:
         store = Store(Path(folder))
+        log_to_file(Path(folder))  # never onto the screen; gone with the folder
 
         def make_app() -> KioskApp:
             return KioskApp(questionnaire=questionnaire, store=store, settings=settings,

@@ -56,6 +56,9 @@ class Patient:
             await self.wait_until(lambda: bool(self.app.screen.query(target)))
         widget = self.app.screen.query_one(target) if isinstance(target, str) else target
         await self.wait_until(lambda: bool(widget.region))  # laid out (a screen just shown)
+        # A button ignores a second press while it still shows the first (a fifth of a
+        # second): a person's second tap comes later than that.
+        await self.wait_until(lambda: not widget.has_class("-active"))
         await self._into_view(widget)
         region = widget.region
         await self.tap_at(region.x + region.width // 2, region.y + region.height // 2, widget)

@@ -46,14 +46,15 @@ class KioskFactory:
                  still_there_seconds: int = 30, qr_timeout: float = 60.0,
                  pin: str | None = STAFF_PIN, exit_without_pin: bool = False,
                  clinic_name: str = "Riverside Physio", viewer: ViewerPlan | None = None,
-                 **settings: Any) -> KioskApp:
+                 file_check_seconds: float = 5.0, **settings: Any) -> KioskApp:
         chosen = Settings(clinic_name=clinic_name, station=STATION, idle_timeout=idle_timeout,
                           qr_timeout=qr_timeout,
                           staff_pin_hash=hash_pin(pin) if pin else None, **settings)
         app = KioskApp(questionnaire=LiveQuestionnaire.load(questionnaire), store=self.store,
                        settings=chosen, public_url=PUBLIC_URL, viewer=viewer,
                        exit_without_pin=exit_without_pin,
-                       still_there_seconds=still_there_seconds, record_ids=fixed_ids)
+                       still_there_seconds=still_there_seconds, record_ids=fixed_ids,
+                       file_check_seconds=file_check_seconds)
         # Unexpected errors are recorded in full here (the kiosk itself logs their type only).
         app.report_error = self.errors.append  # type: ignore[method-assign]
         return app

@@ -21,6 +21,7 @@ from kiosk.intake import Flag
 from kiosk.link import clinician_link
 from kiosk.logic import raised_flags
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
+from kiosk.store import StoreError
 from screens.done_screen import DoneScreen
 from screens.review_screen import ReviewScreen
 from screens.welcome_screen import WelcomeScreen
@@ -131,3 +132,24 @@ async def test_large_text_stays_on_for_this_patient_only(make_kiosk: Any) -> Non
         assert app.has_class("-accessible")
         await app.show_welcome()  # the next patient starts with the usual display
         assert not app.has_class("-accessible")
+
+
+async def test_a_failed_save_says_so_calmly_and_submit_can_be_tapped_again(
+        make_kiosk: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(intake: Any, questionnaire: Any) -> None:
+        raise StoreError("no space left on the device")
+
+    seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=REVIEW)
+    app = make_kiosk(EVERY_TYPE)
+    monkeypatch.setattr(make_kiosk.store, "save_intake", disk_full)
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        await patient.tap("#resume")
+        await patient.tap("#submit")
+        await patient.sees("We could not save your answers just now.")
+        assert isinstance(app.screen, ReviewScreen)
+        assert not app.screen.query_one("#submit").disabled
+        monkeypatch.undo()
+        await patient.tap("#submit")
+        await patient.sees(SHORT_CODE)
+    assert make_kiosk.store.get_intake(RECORD_ID).answers == every_type_answers()

@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 from kiosk_patient import Patient
-from kiosk_setup import EVERY_TYPE, STAFF_PIN, STATION, every_type_answers, seed_draft
+from kiosk_setup import (
+    EVERY_TYPE,
+    STAFF_PIN,
+    STATION,
+    every_type_answers,
+    screen_text,
+    seed_draft,
+)
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
@@ -253,3 +260,17 @@ async def test_a_broken_edit_keeps_the_last_good_file_and_tells_only_staff(
         await patient.sees("About you")  # the last good questionnaire
         await patient.press("f12", *STAFF_PIN, "enter")
         await patient.sees("keeps the last good version", f"{path.name}:", "blood_thiners")
+
+
+async def test_a_welcome_screen_left_alone_notices_a_broken_edit_by_itself(
+        make_kiosk: Any) -> None:
+    path = make_kiosk.questionnaire_copy()
+    app = make_kiosk(path, file_check_seconds=0.2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        assert "Staff" not in await patient.sees("Start check-in")
+        _edit(path, "version: 1", "version: one")
+        await patient.sees("Staff: a notice is waiting (F12)")
+        _edit(path, "version: one", "version: 2")  # fixed: the notice goes
+        await patient.wait_until(lambda: "Staff" not in screen_text(app))
+        assert app.live.current.version == 2
