@@ -29,6 +29,19 @@ class CheckIn:
     answers: dict[str, Any] = field(default_factory=dict)
     section_index: int = 0  # len(sections) means the review
     editing_from_review: bool = False
+    _checked: Evaluation | None = field(default=None, init=False, repr=False, compare=False)
+
+    def set_answer(self, item_id: str, value: Any) -> None:
+        """Keep ``value`` as the answer (``None`` or empty: no answer)."""
+        if value is None or value == "" or value == [] or value == {}:
+            self.drop_answer(item_id)
+        else:
+            self.answers[item_id] = value
+            self._checked = None
+
+    def drop_answer(self, item_id: str) -> None:
+        if self.answers.pop(item_id, None) is not None:
+            self._checked = None
 
     @property
     def steps(self) -> int:
@@ -40,8 +53,14 @@ class CheckIn:
         return self.questionnaire.sections[self.section_index]
 
     def checked(self) -> Evaluation:
-        """The answers as ``kiosk.logic`` reads them: normalized, hidden ones dropped."""
-        return evaluate(self.questionnaire, self.answers, self.language)
+        """The answers as ``kiosk.logic`` reads them: normalized, hidden ones dropped.
+
+        Kept until an answer changes, so a Next evaluates the answers once, not once
+        per question it asks (what is shown, what comes next, what the draft holds).
+        """
+        if self._checked is None:
+            self._checked = evaluate(self.questionnaire, self.answers, self.language)
+        return self._checked
 
     def shown_items(self, section: Section, checked: dict[str, Any] | None = None) -> list[Item]:
         """The items of ``section`` shown for the answers so far."""
@@ -72,9 +91,9 @@ class CheckIn:
         """After a valid Next: keep the section's cleaned answers and drop its hidden ones."""
         for item in section.items:
             if item.id in evaluation.answers:
-                self.answers[item.id] = evaluation.answers[item.id]
+                self.set_answer(item.id, evaluation.answers[item.id])
             else:
-                self.answers.pop(item.id, None)
+                self.drop_answer(item.id)
 
     def to_draft(self, station: str, checked: dict[str, Any] | None = None,
                  now: dt.datetime | None = None) -> Draft:

@@ -60,10 +60,7 @@ class SectionPage(VerticalScroll, can_focus=False):
         return [item for item in self.section.items if self.slots[item.id].display]
 
     def remember(self, item_id: str, value: Any) -> None:
-        if is_empty(value):
-            self.check_in.answers.pop(item_id, None)
-        else:
-            self.check_in.answers[item_id] = value
+        self.check_in.set_answer(item_id, value)
 
     async def on_item_widget_changed(self, message: ItemWidget.Changed) -> None:
         message.stop()
@@ -80,7 +77,7 @@ class SectionPage(VerticalScroll, can_focus=False):
             if slot.display == visible:
                 continue
             if not visible:
-                self.check_in.answers.pop(item.id, None)
+                self.check_in.drop_answer(item.id)
                 widget = self.widgets[item.id]
                 widget.show_problem(None)
                 if not is_empty(widget.value):

@@ -112,8 +112,9 @@ class SectionScreen(Screen[None]):
         """Drop pages far from ``index``; build the next one while the patient reads."""
         if index != self.index:
             return
-        following = self.check_in.next_section(index)
-        near = {index, self.check_in.previous_section(index), following}
+        checked = self.check_in.checked().answers
+        following = self.check_in.next_section(index, checked)
+        near = {index, self.check_in.previous_section(index, checked), following}
         for far in [number for number in self.pages if number not in near]:
             await self.pages.pop(far).remove()
             self._building.pop(far, None)

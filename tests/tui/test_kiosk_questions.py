@@ -68,7 +68,7 @@ async def test_next_on_an_incomplete_section_says_what_is_missing_and_focuses_it
         assert problem_of(app, "age") == "Please answer this question."
         assert problem_of(app, "blood_thinners") == "Please answer this question."
         assert problem_of(app, "birthday") is None  # optional
-        assert focused_item(app) == "full_name"
+        await patient.wait_until(lambda: focused_item(app) == "full_name")
         await patient.sees("Please check the highlighted questions.")
 
         await patient.type_into(app.screen.query_one("#item-full_name Input", Input), "Ana")
@@ -78,7 +78,7 @@ async def test_next_on_an_incomplete_section_says_what_is_missing_and_focuses_it
         assert app.screen.index == 0
         assert problem_of(app, "full_name") is None
         assert problem_of(app, "age") == "Please enter 120 or less."
-        assert focused_item(app) == "age"
+        await patient.wait_until(lambda: focused_item(app) == "age")
         await patient.sees("Please enter 120 or less.")
 
         box = app.screen.query_one("#item-age Input", Input)
