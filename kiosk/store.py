@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +44,7 @@ from kiosk.storage.layout import (
     LOCK_FILE,
     QUESTIONNAIRES,
     TOP_FOLDERS,
+    day_of,
 )
 from kiosk.storage.models import AuditEvent, Draft
 
@@ -190,7 +191,12 @@ class Store:
 
     def audit_events(self, record_id: str | None = None) -> list[AuditEvent]:
         """All events, or one record's, oldest first."""
-        return audit.events(self.root, record_id)
+        since_day = None
+        if record_id is not None:
+            # An unknown record's events may be on any day; a known one's not before it.
+            with suppress(RecordNotFound):
+                since_day = day_of(self.get_intake(record_id).created_at)
+        return audit.events(self.root, record_id, since_day)
 
     # --- small documents -----------------------------------------------------------------
 

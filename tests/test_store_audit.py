@@ -94,10 +94,10 @@ def test_junk_at_the_end_stops_an_append_and_is_left_as_it_is(store: Store) -> N
     assert path.read_bytes() == damaged
 
 
-def test_days_kept_before_the_log_was_json_lines_are_still_read(store: Store) -> None:
-    legacy = day_file(store.root, AUDIT, "2026-11-22", ".json")
-    legacy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    old = AuditEvent(at=DAY - dt.timedelta(days=1), actor="dr.old", action="login")
-    legacy.write_text(json.dumps({"events": {"1": old.model_dump(mode="json")}}), "utf-8")
+def test_a_view_writes_only_its_day_file(store: Store) -> None:
+    def data_files() -> set[Path]:  # the lock file is not data
+        return {p for p in store.root.rglob("*") if p.is_file() and p.name != "store.lock"}
+
+    before = data_files()
     store.record_audit(view(0))
-    assert store.audit_events() == [old, view(0)]
+    assert data_files() - before == {day_path(store)}

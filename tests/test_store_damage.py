@@ -44,7 +44,6 @@ class Scene:
             "document": root / "documents" / "staff.json",
             "questionnaire": root / "questionnaires" / f"{questionnaire.content_hash}.json",
             "audit": root / "audit" / today.replace(".json", ".jsonl"),
-            "audit index": root / "index" / "audit" / f"{bucket(self.record.id)}.json",
         }
 
     def sibling(self, of_bucket: str) -> Intake:
@@ -76,11 +75,8 @@ OPERATIONS: dict[str, list[Operation]] = {
     "document": [lambda s: s.store.read_document("staff"),
                  lambda s: s.store.update_document("staff", lambda d: d.update(users=[]))],
     "questionnaire": [lambda s: s.store.questionnaire_for(s.record.questionnaire)],
-    "audit": [lambda s: s.store.audit_events(),
+    "audit": [lambda s: s.store.audit_events(), lambda s: s.store.audit_events(s.record.id),
               lambda s: s.store.record_audit(AuditEvent(actor="dr.kim", action="login"))],
-    "audit index": [lambda s: s.store.audit_events(s.record.id),
-                    lambda s: s.store.record_audit(AuditEvent(
-                        actor="dr.kim", action="view", record_id=s.record.id))],
 }
 
 # Valid JSON of the wrong shape for each file.
@@ -92,7 +88,6 @@ WRONG_SHAPE = {
     "document": b'[{"users": []}]',
     "questionnaire": b'{"id": "small-intake", "version": "one"}',
     "audit": b'{"events": {"1": {"actor": "dr.lee"}}}',
-    "audit index": b'{"' + b"x" * 26 + b'": "2026-11-23"}',
 }
 
 # The audit log is JSON Lines: a cut-off last line is a torn append that was never

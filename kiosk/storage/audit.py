@@ -1,13 +1,10 @@
-"""The audit log: one append-only JSON Lines file per day, with a record -> days index.
+"""The audit log: one append-only JSON Lines file per day.
 
 An append opens the day's file with ``O_APPEND``, writes the new lines and fsyncs: the
 lines already there are never rewritten, so an append costs the same at the day's first
-event and its thousandth. The index lets the viewer list who opened one record without
-reading years of days. It is written before the day's lines, so a crash between the two
-leaves at worst an index entry for a day with no event of that record.
-
-Days written before the log was JSON Lines are TinyDB files (``DAY.json``); they are
-still read, and never written again.
+event and its thousandth, and a view writes one file only. One record's events are
+found by reading the days from the record's creation on (a record is never viewed
+before it exists); that is a staff query, rare next to the views it must not slow.
 """
 
 from __future__ import annotations
@@ -26,20 +23,11 @@ from kiosk.storage.files import (
     ensure_private_dir,
     fsync_dir,
     is_cut_short,
-    open_tinydb,
-    read_json,
-    text_list_map_shape,
-    write_json,
 )
-from kiosk.storage.layout import AUDIT, AUDIT_INDEX, day_file, day_of, days_stored, index_file
+from kiosk.storage.layout import AUDIT, day_file, day_of, days_stored
 from kiosk.storage.models import AuditEvent
 
 DAY_SUFFIX = ".jsonl"
-LEGACY_DAY_SUFFIX = ".json"  # a TinyDB file per day, before the log was JSON Lines
-LEGACY_TABLE = "events"
-LEGACY_DAY_KIND = "the audit events of one day"
-LEGACY_FIELDS = frozenset({"at", "actor", "action"})
-INDEX_KIND = "the audit index"
 # How much of a day's end an append reads to check it: far more than one event's line
 # (a staff name is at most 64 characters), and the same whatever the day's size.
 TAIL_BYTES = 16 * 1024
@@ -63,7 +51,6 @@ def append_many(root: Path, new_events: list[AuditEvent]) -> None:
         fd, created = _open_day(path)
         try:
             kept = _acknowledged_length(fd, path)  # check the day's end before touching anything
-            _note_day(root, [e.record_id for e in events_of_day if e.record_id], day)
             lines = b"".join(encode(e.model_dump(mode="json")) + b"\n" for e in events_of_day)
             _append(fd, path, kept, lines)
         finally:
@@ -124,30 +111,14 @@ def _append(fd: int, path: Path, kept: int, lines: bytes) -> None:
                          "space and the data folder belongs to this user") from None
 
 
-def _note_day(root: Path, record_ids: list[str], day: str) -> None:
-    by_index: dict[Path, list[str]] = defaultdict(list)
-    for record_id in record_ids:
-        by_index[index_file(root, AUDIT_INDEX, record_id)].append(record_id)
-    for path, ids in by_index.items():
-        days = _read_index(path)
-        missing = [rid for rid in dict.fromkeys(ids) if day not in days.get(rid, [])]
-        if missing:
-            for record_id in missing:
-                days.setdefault(record_id, []).append(day)
-            ensure_private_dir(path.parent)
-            write_json(path, days)
-
-
-def events(root: Path, record_id: str | None = None) -> list[AuditEvent]:
-    """All events, or one record's, oldest first."""
-    if record_id is None:
-        days = {*days_stored(root, AUDIT, DAY_SUFFIX), *days_stored(root, AUDIT, LEGACY_DAY_SUFFIX)}
-    else:
-        days = set(_read_index(index_file(root, AUDIT_INDEX, record_id)).get(record_id, []))
+def events(root: Path, record_id: str | None = None,
+           since_day: str | None = None) -> list[AuditEvent]:
+    """All events, or one record's, oldest first; only days from ``since_day`` on."""
     found: list[AuditEvent] = []
-    for day in sorted(days):
-        found += [event for event in _read_legacy_day(root, day) + _read_day(root, day)
-                  if record_id is None or event.record_id == record_id]
+    for day in sorted(days_stored(root, AUDIT, DAY_SUFFIX)):
+        if since_day is None or day >= since_day:
+            found += [event for event in _read_day(root, day)
+                      if record_id is None or event.record_id == record_id]
     return sorted(found, key=lambda event: event.at)
 
 
@@ -209,23 +180,3 @@ def _check_torn(path: Path, tail: bytes) -> None:
                                  "event (not JSON)")
     if not is_cut_short(text):
         _parse_line(path, None, tail)  # whole but for its newline: it must be an event
-
-
-def _read_legacy_day(root: Path, day: str) -> list[AuditEvent]:
-    path = day_file(root, AUDIT, day, LEGACY_DAY_SUFFIX)
-    if not path.exists():
-        return []
-    with open_tinydb(path, LEGACY_DAY_KIND, LEGACY_FIELDS) as db:
-        documents = db.table(LEGACY_TABLE).all()
-    try:
-        return [AuditEvent.model_validate(document) for document in documents]
-    except ValidationError as error:
-        detail = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in detail["loc"]) or "event"
-        raise StoreDamaged(path, f"it holds an entry that is not an audit event ({where}: "
-                                 f"{detail['msg']})") from None
-
-
-def _read_index(path: Path) -> dict[str, list[str]]:
-    data: dict[str, list[str]] | None = read_json(path, text_list_map_shape, INDEX_KIND)
-    return data if data is not None else {}

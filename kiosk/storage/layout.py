@@ -30,7 +30,6 @@ TOP_FOLDERS = (RECORDS, AUDIT, INDEX, QUESTIONNAIRES, DOCUMENTS)
 
 ID_INDEX = "ids"
 CODE_INDEX = "codes"
-AUDIT_INDEX = "audit"
 
 _DAY_NAME = r"^(\d{4})-(\d{2})-(\d{2})"
 _YEAR = re.compile(r"^\d{4}$")
