@@ -109,8 +109,6 @@ class KioskApp(App[None]):
     # --- start and stop --------------------------------------------------------------------
 
     async def on_mount(self) -> None:
-        if self.viewer_plan is not None:
-            self.run_worker(self._serve_viewer(self.viewer_plan), group="viewer")
         self.set_interval(self.file_check_seconds, self._check_file_on_welcome)
         draft = await self._load_draft()
         if draft is not None and draft_is_resumable(draft, self.live.current):
@@ -121,8 +119,13 @@ class KioskApp(App[None]):
             if draft is not None:
                 self._write_later(self.store.delete_draft, self.settings.station)
             await self.push_screen(self._welcome())
-        self.call_after_refresh(self.run_worker, _import_flow_screens, thread=True,
-                                group="warm-up")
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """What the Welcome screen need not wait for: the other screens, the viewer."""
+        self.run_worker(_import_flow_screens, thread=True, group="warm-up")
+        if self.viewer_plan is not None:
+            self.run_worker(self._serve_viewer(self.viewer_plan), group="viewer")
 
     async def on_unmount(self) -> None:
         if self._viewer is not None:
@@ -132,8 +135,9 @@ class KioskApp(App[None]):
     async def _serve_viewer(self, plan: ViewerPlan) -> None:
         """Serve the clinician viewer on this loop, unless one already answers on the port."""
         try:
-            from kiosk.viewer import start_viewer, viewer_answers
-
+            # aiohttp and jinja2 load off the event loop: the patient may be tapping already.
+            viewer = await asyncio.to_thread(importlib.import_module, "kiosk.viewer")
+            start_viewer, viewer_answers = viewer.start_viewer, viewer.viewer_answers
             if await asyncio.to_thread(viewer_answers, plan.host, plan.port):
                 self.viewer_state = f"already served on port {plan.port} by another process"
                 return
