@@ -66,14 +66,17 @@ async def test_a_patient_answers_every_item_type_and_the_record_is_exactly_that(
     assert make_kiosk.store.load_draft("front-desk") is None
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_the_bundled_intake_from_welcome_to_the_qr_code(make_kiosk: Any,
-                                                               size: tuple[int, int]) -> None:
+@pytest.mark.parametrize(("size", "knows_the_date"), [((80, 24), True), ((120, 40), False)])
+async def test_the_bundled_intake_from_welcome_to_the_qr_code(
+        make_kiosk: Any, size: tuple[int, int], knows_the_date: bool) -> None:
     app = make_kiosk(BUNDLED_QUESTIONNAIRE)
     answers = complete_answers()
     answers["consent"]["signed_on"] = dt.date.today().isoformat()
     answers["blood_thinners"] = True  # one safety answer the clinician must see first
     answers["blood_thinner_name"] = ["warfarin"]
+    if not knows_the_date:  # then the kiosk asks for weeks instead: the number item
+        del answers["pain_start_date"]
+        answers["pain_weeks"] = 9
     async with app.run_test(size=size) as pilot:
         await check_in(Patient(pilot), answers)
         assert isinstance(app.screen, DoneScreen)
