@@ -2,10 +2,8 @@
 
     records/2026/11/2026-11-23.json   the intakes submitted that day (UTC), a TinyDB file
     audit/2026/11/2026-11-23.jsonl    the audit events of that day, JSON Lines, append-only
-                                      (older folders may hold .json TinyDB days: still read)
     index/ids/ab.json                 record id -> its day, bucketed by the id's first 2 chars
     index/codes/AC.json               short code -> record id, bucketed the same way
-    index/audit/ab.json               record id -> the days it has audit events
     questionnaires/<hash>.json        each questionnaire's content, once per content hash
     documents/<name>.json             small named documents (staff accounts, sessions)
     drafts.json                       the answers so far, one per kiosk station
