@@ -23,6 +23,7 @@ MAX_REQUEST_BYTES = 64 * 1024  # a login or review form is tiny; refuse anything
 ROUTE_NAMES = {
     "day-list": "intake list",
     "record-json": "record json",
+    "record-fhir": "record fhir export",
     "record-page": "record page",
     "record-review": "mark reviewed",
     "login-form": "login form",
@@ -46,7 +47,9 @@ def create_app(store: Store, *, public_url: str, secure_cookies: bool,
     css = (PACKAGE_DIR / "static" / "viewer.css").read_bytes()
     # No HEAD on pages that audit a view: a view is what shows the record.
     app.router.add_get("/", pages.day_list, name="day-list", allow_head=False)
-    # The JSON route comes first: "/i/{ref}" would otherwise take "ID.json" as a ref.
+    # The JSON routes come first: "/i/{ref}" would otherwise take "ID.json" as a ref.
+    app.router.add_get(r"/i/{ref:[A-Za-z0-9]{1,40}}.fhir.json", pages.record_fhir,
+                       name="record-fhir", allow_head=False)
     app.router.add_get(r"/i/{ref:[A-Za-z0-9]{1,40}}.json", pages.record_json,
                        name="record-json", allow_head=False)
     app.router.add_get("/i/{ref}", pages.record_page, name="record-page", allow_head=False)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from kiosk.fhir import record_bundle, to_json
 from kiosk.ids import looks_like_record_id, looks_like_short_code
 from kiosk.intake import Intake
 from kiosk.questionnaire import FLAG_LEVELS, ConsentItem
@@ -97,6 +98,27 @@ def _record_json(request: web.Request) -> Shown:
     response = web.Response(text=intake.model_dump_json(indent=2),
                             content_type="application/json", headers=NO_STORE)
     return response, context.audit_event(request, session.user, "view_json", intake.id)
+
+
+async def record_fhir(request: web.Request) -> web.StreamResponse:
+    """GET /i/{ref}.fhir.json: the record as a FHIR R4 Bundle, downloaded (audited as an export)."""
+    return await shown_once_audited(request, _record_fhir)
+
+
+def _record_fhir(request: web.Request) -> Shown:
+    context = viewer(request)
+    ref = record_ref(request)
+    session = require_session(request)
+    try:
+        intake = context.records.intake(ref)
+    except RecordNotFound:
+        raise web.HTTPNotFound() from None
+    bundle = to_json(record_bundle(context.store, intake))
+    # The file name carries the short code, not the id: a download folder is not private.
+    disposition = f'attachment; filename="intake-{intake.short_code}.fhir.json"'
+    response = web.Response(text=bundle, content_type="application/fhir+json",
+                            headers={**NO_STORE, "Content-Disposition": disposition})
+    return response, context.audit_event(request, session.user, "export", intake.id)
 
 
 async def mark_reviewed(request: web.Request) -> web.StreamResponse:

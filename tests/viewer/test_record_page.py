@@ -99,6 +99,24 @@ def test_the_json_view_is_the_stored_record(staff: Browser, browser: Browser,
     assert any(e.action == "view_json" for e in store.audit_events(intake.id))
 
 
+def test_the_record_downloads_as_a_fhir_bundle(staff: Browser, browser: Browser,
+                                               intake: Intake, store: Store) -> None:
+    page = staff.get(f"/i/{intake.id}").text
+    assert f'href="/i/{intake.id}.fhir.json"' in page
+    reply = staff.get(f"/i/{intake.short_code}.fhir.json")
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].startswith("application/fhir+json")
+    assert reply.headers["Cache-Control"] == "no-store"
+    assert intake.id not in reply.headers["Content-Disposition"]
+    bundle = json.loads(reply.text)
+    kinds = [entry["resource"]["resourceType"] for entry in bundle["entry"]]
+    assert bundle["resourceType"] == "Bundle"
+    assert kinds.count("Questionnaire") == 1 and kinds.count("QuestionnaireResponse") == 1
+    assert kinds.count("Flag") == len(intake.flags)
+    assert browser.get(f"/i/{intake.id}.fhir.json").status == 303  # no session, no record
+    assert any(e.action == "export" for e in store.audit_events(intake.id))
+
+
 def test_mark_reviewed_sets_the_status_and_audits_it(staff: Browser, intake: Intake,
                                                      store: Store) -> None:
     page = staff.get(f"/i/{intake.id}")
