@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,6 +19,7 @@ from kiosk.errors import KioskError
 COMMAND_MODULES = ("run", "preview", "validate", "submit", "records", "serve", "staff",
                    "audit", "config", "web", "export")
 DEFAULT_COMMAND = "run"
+DEBUG_ENV = "KIOSK_DEBUG"
 
 log = logging.getLogger("kiosk")
 
@@ -65,6 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # the edge: no traceback, no patient data
+        # An exception's text may quote an answer (pydantic does), so only its type is shown.
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(f"kiosk: unexpected error ({type(error).__name__}); nothing more is shown "
+              f"because it may hold patient data. Set {DEBUG_ENV}=1 to see the details.",
+              file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -7,6 +7,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from kiosk.cli import main
+from kiosk.commands import validate
+
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
 
 GOOD = """
@@ -61,3 +66,17 @@ def test_garbage_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert f"{garbage}:1: the file is not UTF-8 text" in done.stderr
     assert f"{tmp_path / 'missing.yaml'}:0: cannot read the file" in done.stderr
+
+
+def test_an_unexpected_error_shows_its_kind_but_no_traceback_or_answer(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        write_yaml: Callable[..., Path]) -> None:
+    def broken(*_: object) -> None:
+        raise ValueError("Ana López takes warfarin")
+
+    monkeypatch.setattr(validate, "read_questionnaire", broken)
+    monkeypatch.delenv("KIOSK_DEBUG", raising=False)
+    assert main(["validate", str(write_yaml(GOOD))]) == 70
+    err = capsys.readouterr().err
+    assert "unexpected error (ValueError)" in err
+    assert "Ana" not in err and "Traceback" not in err
