@@ -14,11 +14,10 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from kiosk.storage.errors import StoreDamaged, StoreError
 from kiosk.storage.files import (
     PRIVATE_FILE_MODE,
+    as_model,
     encode,
     ensure_private_dir,
     fsync_dir,
@@ -163,13 +162,7 @@ def _parse_line(path: Path, number: int | None, line: bytes) -> AuditEvent:
     if not isinstance(data, dict):
         raise StoreDamaged(path, f"{which} does not hold an audit event (expected a JSON "
                                  "object)")
-    try:
-        return AuditEvent.model_validate(data)
-    except ValidationError as error:
-        detail = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in detail["loc"]) or "event"
-        raise StoreDamaged(path, f"{which} does not hold an audit event ({where}: "
-                                 f"{detail['msg']})") from None
+    return as_model(AuditEvent, data, path, f"{which} does not hold an audit event")
 
 
 def _check_torn(path: Path, tail: bytes) -> None:

@@ -14,8 +14,9 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
@@ -183,16 +184,6 @@ def text_map_shape(data: Any) -> str | None:
     return None if bad is None else f"the entry for {bad!r} is not text"
 
 
-def text_list_map_shape(data: Any) -> str | None:
-    """An index: ``{key: [text, ...]}``."""
-    if not isinstance(data, dict):
-        return "expected a JSON object"
-    for key, value in data.items():
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"the entry for {key!r} is not a list of text"
-    return None
-
-
 def object_shape(data: Any) -> str | None:
     return None if isinstance(data, dict) else "expected a JSON object"
 
@@ -232,3 +223,19 @@ def open_tinydb(path: Path, kind: str, fields: frozenset[str] = frozenset()) -> 
     ``fields`` are the ones every document in the file must have.
     """
     return TinyDB(path, kind, fields, storage=DurableStorage)
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def as_model(model: type[ModelT], data: Any, path: Path, what: str) -> ModelT:
+    """``data`` as ``model``, or :class:`StoreDamaged` naming the file and the first problem.
+
+    Only the problem's place and kind are shown: pydantic's input echo could quote an answer.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in detail["loc"]) or "entry"
+        raise StoreDamaged(path, f"{what} ({where}: {detail['msg']})") from None

@@ -16,14 +16,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from tinydb import where
 from tinydb.table import Document
 
 from kiosk.ids import looks_like_record_id, looks_like_short_code, new_short_code
 from kiosk.intake import Intake
-from kiosk.storage.errors import RecordNotFound, StoreDamaged, StoreError
+from kiosk.storage.errors import RecordNotFound, StoreError
 from kiosk.storage.files import (
+    as_model,
     ensure_private_dir,
     open_tinydb,
     read_json,
@@ -185,13 +185,7 @@ def _wanted(intake: Intake, status: str | None, since: dt.date | None,
 
 
 def to_intake(document: dict[str, Any], path: Path) -> Intake:
-    try:
-        return Intake.model_validate(document)
-    except ValidationError as error:
-        detail = error.errors(include_url=False)[0]
-        where_ = ".".join(str(part) for part in detail["loc"]) or "record"
-        raise StoreDamaged(path, f"it holds a record that is not an intake ({where_}: "
-                                 f"{detail['msg']})") from None
+    return as_model(Intake, document, path, "it holds a record that is not an intake")
 
 
 def _read_index(path: Path, kind: str) -> dict[str, str]:
