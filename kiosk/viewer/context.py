@@ -37,6 +37,8 @@ def template_environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship with the package: no stat of each one on every page.
+        auto_reload=False,
     )
 
 

@@ -22,7 +22,9 @@ from kiosk.intake import Intake
 from kiosk.store import Store
 
 FileIdentity = tuple[int, int, int, int, int]
-KEPT_RECORDS = 512  # a busy clinic's week; about 20 KB each
+# About two months of a busy clinic (30 a day), so the records clinicians come back to at
+# follow-ups stay kept; about 30 KB each (parsed record and its HTML), some 60 MB in all.
+KEPT_RECORDS = 2_048
 
 
 def file_identity(path: Path) -> FileIdentity | None:

@@ -6,6 +6,7 @@ could carry a record id; aiohttp's own error log keeps only the exception's type
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import logging
@@ -89,6 +90,10 @@ async def start_viewer(store: Store, host: str, port: int, public_url: str,
         raise ViewerError(f"cannot serve the clinician viewer on {host}:{port}: "
                           f"{error.strerror or error}; choose another --port") from None
     bound_port = int(runner.addresses[0][1])
+    # What startup loaded (templates, questionnaire, modules) lives as long as the process:
+    # moved out of the collector's reach, so its full collections stop walking it mid-request.
+    gc.collect()
+    gc.freeze()
     return RunningViewer(runner, host, bound_port, public_url)
 
 
