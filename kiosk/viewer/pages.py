@@ -18,7 +18,8 @@ from kiosk.fhir import record_bundle, to_json
 from kiosk.ids import looks_like_record_id, looks_like_short_code
 from kiosk.intake import Intake
 from kiosk.questionnaire import FLAG_LEVELS, ConsentItem
-from kiosk.store import AuditEvent, RecordNotFound
+from kiosk.store import RecordNotFound
+from kiosk.viewer.audit_log import Shown
 from kiosk.viewer.auth import require_session, see_other
 from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
 from kiosk.viewer.record_cache import RecordPart
@@ -53,16 +54,12 @@ def kept_record(context: ViewerContext, ref: str) -> RecordPart:
         raise web.HTTPNotFound() from None
 
 
-Shown = tuple[web.StreamResponse, AuditEvent]
 
 
 async def shown_once_audited(request: web.Request,
                              prepare: Callable[[web.Request], Shown]) -> web.StreamResponse:
     """Prepare a page on the store thread, then send it only once its view is logged."""
-    context = viewer(request)
-    response, event = await context.run(prepare, request)
-    await context.audit_log.write(event)
-    return response
+    return await viewer(request).audit_log.show(prepare, request)
 
 
 async def record_page(request: web.Request) -> web.StreamResponse:
