@@ -113,4 +113,6 @@ class SectionPage(VerticalScroll, can_focus=False):
         self.scroll_home(animate=False)
         first = next((item for item in self.shown() if item.answerable), None)
         if first is not None:
-            self.call_after_refresh(self.widgets[first.id].focus_input)
+            # Focus now, so the page and its focused question reach the screen in one frame;
+            # the scroll that brings the question into view waits for the layout by itself.
+            self.widgets[first.id].focus_input()
