@@ -6,8 +6,11 @@ so the phone shows the same regions the patient touched on the kiosk.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
+
+from markupsafe import Markup, escape
 
 from kiosk.body_map import GRID_HEIGHT, GRID_WIDTH, REGIONS, BodyRegion
 
@@ -37,6 +40,23 @@ class BodyMapView:
     @property
     def chosen_count(self) -> int:
         return sum(1 for drawn in self.regions if drawn.chosen)
+
+    @property
+    def rects(self) -> Markup:
+        """The regions as SVG rectangles, each drawn once per language and state, then reused."""
+        return Markup("").join(_rect(drawn.region, drawn.chosen, drawn.name)
+                               for drawn in self.regions)
+
+
+@functools.cache
+def _rect(region: BodyRegion, chosen: bool, name: str) -> Markup:
+    # 54 regions x 2 states x 2 languages: rendering them afresh for every record was
+    # most of the escaping work of a record's first view.
+    css = "region chosen" if chosen else "region"
+    return Markup(
+        f'\n    <rect class="{css}" data-region="{escape(region.id)}"\n'
+        f'          x="{region.x}" y="{region.y}" width="{region.w}" height="{region.h}">'
+        f"<title>{escape(name)}</title></rect>")
 
 
 def body_map_views(chosen: Collection[str], language: str = "en") -> list[BodyMapView]:
