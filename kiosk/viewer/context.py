@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from kiosk.intake import Intake
 from kiosk.store import AuditEvent, Store
+from kiosk.viewer import answer_html
 from kiosk.viewer.accounts import StaffAccounts
 from kiosk.viewer.audit_log import AuditLog
 from kiosk.viewer.record_cache import RecordCache
@@ -31,7 +32,7 @@ T = TypeVar("T")
 
 def template_environment() -> jinja2.Environment:
     """Templates with autoescaping always on: every answer is patient text."""
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -40,6 +41,8 @@ def template_environment() -> jinja2.Environment:
         # The templates ship with the package: no stat of each one on every page.
         auto_reload=False,
     )
+    environment.globals["answer"] = answer_html.answer  # escapes as autoescape does
+    return environment
 
 
 @dataclass
