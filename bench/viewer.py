@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import random
 import re
 import shutil
@@ -149,6 +150,12 @@ async def burst(viewer: Viewer, phones: list[aiohttp.ClientSession], requests: i
     await asyncio.gather(*(phone(session) for session in phones))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -166,12 +173,25 @@ async def measure(viewers: list[Viewer], rounds: int, per_burst: int) -> None:
     for viewer in viewers:
         await burst(viewer, phones[viewer.size][:1], 200, viewer.alone)
     order = list(viewers)
+    # CPU used while the 20 phones ask: this client shares the 2 cores with the servers.
+    servers = {viewer.size: viewer.process.pid for viewer in viewers if viewer.process}
+    started, client_started = time.perf_counter(), time.process_time()
+    server_started = {size: cpu_seconds(pid) for size, pid in servers.items()}
     for n in range(rounds):
         random.shuffle(order)
         for viewer in order:
             viewer.rounds.append([])
             await burst(viewer, phones[viewer.size], per_burst, viewer.rounds[-1])
         print(f"  round {n + 1}/{rounds} done", file=sys.stderr, flush=True)
+    wall = time.perf_counter() - started
+    used = {f"{size:,}-record server": cpu_seconds(pid) - server_started[size]
+            for size, pid in servers.items()}
+    used["bench client (20 phones x 2)"] = time.process_time() - client_started
+    load = os.getloadavg()
+    print(f"\nCPU while the 20 phones asked ({wall:.1f} s wall, 2 cores; load average "
+          f"{load[0]:.2f} at the end): " + ", ".join(
+              f"{name} {seconds:.1f} s ({seconds / wall:.0%} of a core)"
+              for name, seconds in used.items()))
     for sessions in phones.values():
         for session in sessions:
             await session.close()
