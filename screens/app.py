@@ -8,6 +8,7 @@ itself safe (idle reset, staff-only exit, a calm restart after any error).
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 import time
@@ -474,6 +475,9 @@ def _import_flow_screens() -> None:
     so the Welcome screen shows at once and the first Start does not wait for them."""
     for name in FLOW_SCREENS:
         importlib.import_module(name)
+    # What is loaded by now lives as long as the kiosk: keep it out of the garbage
+    # collector's full passes, which otherwise walk all of it in the middle of a Next.
+    gc.freeze()
 
 
 def _log_failed_write(future: Future[Any]) -> None:
