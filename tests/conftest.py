@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As this machine needs them: no sandbox as root, and no calls home (the network is closed).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -19,3 +26,20 @@ def write_yaml(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's headless chromium through Playwright; a loud skip where it is not installed."""
+    if not CHROMIUM.exists():
+        reason = (f"BROWSER TESTS SKIPPED: {CHROMIUM} is missing. Install Debian's chromium "
+                  "(apt-get install chromium, or run .ci/run) to check the pages in a browser.")
+        print(reason, file=sys.stderr)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -5,37 +5,14 @@ Scan the QR link, log in, see the stop flag and the marked body-map regions, mar
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from kiosk.intake import Intake
 from kiosk.store import Store
 from viewer.conftest import STAFF_NAME, STAFF_PASSWORD, ViewerServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = (f"BROWSER TEST SKIPPED: {CHROMIUM} is missing. Install Debian's chromium "
-                  "(apt-get install chromium, or run .ci/run) to check the viewer in a browser.")
-        print(reason, file=sys.stderr)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_a_clinician_opens_the_qr_link_logs_in_and_marks_reviewed(

@@ -29,9 +29,6 @@ from kiosk.store import Draft, Store
 KIOSK = Path(sys.executable).parent / "kiosk"
 TABLET_INTAKE = Path(__file__).parent / "tablet_intake.yaml"
 PUBLIC_URL = "http://clinic.example:8765"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TABLET = {"width": 1024, "height": 768}
 START_TIMEOUT = 20.0
 
@@ -144,23 +141,6 @@ def kiosk_web(tmp_path: Path) -> Iterator[Callable[..., KioskWeb]]:
     yield start
     for server in started:
         stop_kiosk_web(server)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = (f"TABLET BROWSER TESTS SKIPPED: {CHROMIUM} is missing. Install Debian's "
-                  "chromium (apt-get install chromium, or run .ci/run) to check kiosk web "
-                  "in a browser.")
-        print(reason, file=sys.stderr)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
