@@ -84,17 +84,22 @@ async def record_json(request: web.Request) -> web.StreamResponse:
     return await shown_once_audited(request, _record_json)
 
 
-def _record_json(request: web.Request) -> Shown:
+def _stored_record(request: web.Request) -> tuple[Intake, str]:
+    """The record the path names and the logged-in staff member asking for it."""
     context = viewer(request)
     ref = record_ref(request)
     session = require_session(request)
     try:
-        intake = context.records.intake(ref)
+        return context.records.intake(ref), session.user
     except RecordNotFound:
         raise web.HTTPNotFound() from None
+
+
+def _record_json(request: web.Request) -> Shown:
+    intake, user = _stored_record(request)
     response = web.Response(text=intake.model_dump_json(indent=2),
                             content_type="application/json", headers=NO_STORE)
-    return response, context.audit_event(request, session.user, "view_json", intake.id)
+    return response, viewer(request).audit_event(request, user, "view_json", intake.id)
 
 
 async def record_fhir(request: web.Request) -> web.StreamResponse:
@@ -103,19 +108,14 @@ async def record_fhir(request: web.Request) -> web.StreamResponse:
 
 
 def _record_fhir(request: web.Request) -> Shown:
+    intake, user = _stored_record(request)
     context = viewer(request)
-    ref = record_ref(request)
-    session = require_session(request)
-    try:
-        intake = context.records.intake(ref)
-    except RecordNotFound:
-        raise web.HTTPNotFound() from None
     bundle = to_json(record_bundle(context.store, intake))
     # The file name carries the short code, not the id: a download folder is not private.
     disposition = f'attachment; filename="intake-{intake.short_code}.fhir.json"'
     response = web.Response(text=bundle, content_type="application/fhir+json",
                             headers={**NO_STORE, "Content-Disposition": disposition})
-    return response, context.audit_event(request, session.user, "export", intake.id)
+    return response, context.audit_event(request, user, "export", intake.id)
 
 
 async def mark_reviewed(request: web.Request) -> web.StreamResponse:
