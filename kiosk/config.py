@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.errors import KioskError
+from kiosk.storage.files import write_durably
 
 CONFIG_FILE = "config.json"
 _PIN_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
@@ -61,14 +62,8 @@ def load_settings(data_dir: Path) -> Settings:
 
 def save_settings(data_dir: Path, settings: Settings) -> None:
     """Write the config file atomically, readable only by this user."""
-    path = data_dir / CONFIG_FILE
-    temporary = path.with_suffix(".tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(settings.model_dump_json(indent=2, exclude_none=True))
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    payload = settings.model_dump_json(indent=2, exclude_none=True).encode("utf-8")
+    write_durably(data_dir / CONFIG_FILE, payload)
 
 
 def hash_pin(pin: str) -> str:

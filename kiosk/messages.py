@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kiosk.text import localize
+
 _MESSAGES: dict[str, dict[str, str]] = {
     "required": {"en": "Please answer this question.",
                  "es": "Por favor, responda esta pregunta."},
@@ -45,5 +47,4 @@ _MESSAGES: dict[str, dict[str, str]] = {
 
 def message(key: str, language: str = "en", **params: object) -> str:
     """The message ``key`` in ``language`` (English if not translated), filled with params."""
-    texts = _MESSAGES[key]
-    return texts.get(language, texts["en"]).format(**params)
+    return localize(_MESSAGES[key], language).format(**params)

@@ -6,6 +6,8 @@ A language the kiosk has no words for falls back to English.
 
 from __future__ import annotations
 
+from kiosk.text import localize
+
 _TEXTS: dict[str, dict[str, str]] = {
     # Welcome
     "welcome": {"en": "Welcome", "es": "Bienvenido"},
@@ -101,8 +103,7 @@ LANGUAGE_NAMES: dict[str, str] = {
 
 def text(key: str, language: str, **params: object) -> str:
     """The screen text ``key`` in ``language`` (English if not translated), filled with params."""
-    texts = _TEXTS[key]
-    return texts.get(language, texts["en"]).format(**params)
+    return localize(_TEXTS[key], language).format(**params)
 
 
 def staff_text(key: str, **params: object) -> str:

@@ -139,7 +139,7 @@ def test_patient_records_are_never_printed_to_a_terminal(data_dir: Path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--since", "2025-13-01"], "'2025-13-01' is not a day like 2025-03-10"),
+    (["--since", "2025-13-01"], "'2025-13-01' is not a date like 2026-11-23"),
     (["--format", "xml"], "invalid choice: 'xml'"),
     (["--since", "2025-02-01", "--until", "2025-01-01"],
      "kiosk: --since 2025-02-01 is after --until 2025-01-01"),

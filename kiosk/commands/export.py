@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import getpass
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from kiosk.commands.arguments import add_day_range, cli_actor
 from kiosk.csv_export import export_csv
 from kiosk.errors import KioskError
 from kiosk.fhir import export_bundle, to_json
 from kiosk.paths import resolve_data_dir
+from kiosk.storage.files import write_durably
 from kiosk.store import AuditEvent, Store
 
 FORMATS = ("fhir", "csv")
@@ -34,19 +32,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, required=True,
                         help="fhir: a Bundle of Questionnaire, QuestionnaireResponse and Flag "
                              "resources; csv: one row per record for a spreadsheet")
-    parser.add_argument("--since", type=_day, metavar="DATE",
-                        help="only records submitted on or after this day (YYYY-MM-DD)")
-    parser.add_argument("--until", type=_day, metavar="DATE",
-                        help="only records submitted on or before this day (YYYY-MM-DD)")
+    add_day_range(parser)
     parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     parser.set_defaults(handler=run)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2025-03-10") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         payload = to_json(export_bundle(store, intakes)).encode("utf-8")
     else:
         payload = export_csv(store, intakes)
-    actor = f"cli:{_os_user()}"
+    actor = cli_actor()
     store.record_audit_many([AuditEvent(actor=actor, action="export", record_id=intake.id)
                              for intake in intakes])
     if args.out is None:
@@ -76,13 +64,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
-
-
 def write_private_file(path: Path, payload: bytes) -> None:
     """Replace ``path`` with ``payload`` atomically, readable and writable by this user only."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -90,24 +71,4 @@ def write_private_file(path: Path, payload: bytes) -> None:
         raise ExportError(f"{path} is a folder; give a file name for --out")
     if not folder.is_dir():
         raise ExportError(f"the folder {folder} does not exist; create it or choose another")
-    try:
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise ExportError(f"cannot write in {folder}: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as file:  # mkstemp makes the file 0600
-            file.write(payload)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    write_durably(path, payload)

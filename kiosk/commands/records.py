@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 from typing import Any
 
 from kiosk.body_map import region_label
+from kiosk.commands.arguments import add_day_range, cli_actor
 from kiosk.intake import STATUSES, Intake
 from kiosk.paths import resolve_data_dir
 from kiosk.questionnaire import (
@@ -43,10 +43,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     listing.add_argument("--json", action="store_true",
                          help="print one JSON array instead of a table")
     listing.add_argument("--status", choices=STATUSES, help="only records with this status")
-    listing.add_argument("--since", type=_day, metavar="DATE",
-                         help="only records submitted on or after DATE (YYYY-MM-DD)")
-    listing.add_argument("--until", type=_day, metavar="DATE",
-                         help="only records submitted on or before DATE (YYYY-MM-DD)")
+    add_day_range(listing)
     listing.add_argument("--limit", type=int, metavar="N", help="at most N records")
     listing.set_defaults(handler=run_list)
     show = commands.add_parser(
@@ -56,13 +53,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     show.add_argument("key", metavar="ID|SHORT_CODE")
     show.add_argument("--json", action="store_true", help="print the record as JSON")
     show.set_defaults(handler=run_show)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
 # --- list ----------------------------------------------------------------------------------
@@ -124,7 +114,7 @@ def run_show(args: argparse.Namespace) -> int:
     store = Store(resolve_data_dir(args.data))
     intake = store.get_intake(args.key)
     questionnaire = store.questionnaire_for(intake.questionnaire)
-    store.record_audit(AuditEvent(actor=f"cli:{_user()}", action="view", record_id=intake.id))
+    store.record_audit(AuditEvent(actor=cli_actor(), action="view", record_id=intake.id))
     answers = labelled_answers(questionnaire, intake)
     if args.json:
         record = intake.model_dump(mode="json")
@@ -134,13 +124,6 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     print("\n".join(record_text(intake, questionnaire, answers)))
     return 0
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def record_text(intake: Intake, questionnaire: Questionnaire,

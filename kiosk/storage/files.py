@@ -79,7 +79,7 @@ def write_durably(path: Path, payload: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)  # the old file is untouched; do not leave a half temporary
         raise StoreError(f"cannot save {path}: {error.strerror}; check the disk has free "
-                         "space and the data folder belongs to this user") from None
+                         "space and the folder belongs to this user") from None
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kiosk.text import localize
+
 _WORDS: dict[str, dict[str, str]] = {
     "yes": {"en": "Yes", "es": "Sí"},
     "no": {"en": "No", "es": "No"},
@@ -37,5 +39,4 @@ _WORDS: dict[str, dict[str, str]] = {
 
 def word(key: str, language: str, **params: object) -> str:
     """The widget word ``key`` in ``language`` (English if not translated), filled with params."""
-    texts = _WORDS[key]
-    return texts.get(language, texts["en"]).format(**params)
+    return localize(_WORDS[key], language).format(**params)
