@@ -19,9 +19,11 @@ MARGIN = 2  # grid units around each figure for its side letters
 
 @dataclass(frozen=True)
 class DrawnRegion:
-    region: BodyRegion
-    chosen: bool
-    name: str
+    """One region of a view as SVG, drawn both ways once: marked by the patient or not."""
+
+    id: str
+    plain: Markup
+    chosen: Markup
 
 
 @dataclass(frozen=True)
@@ -31,32 +33,29 @@ class BodyMapView:
     title: str
     on_viewers_left: str
     on_viewers_right: str
-    regions: tuple[DrawnRegion, ...]
+    rects: Markup  # the view's regions as SVG rectangles, the chosen ones marked
+    chosen_count: int
 
     width: int = GRID_WIDTH + 2 * MARGIN
     height: int = GRID_HEIGHT + MARGIN
     margin: int = MARGIN
 
-    @property
-    def chosen_count(self) -> int:
-        return sum(1 for drawn in self.regions if drawn.chosen)
 
-    @property
-    def rects(self) -> Markup:
-        """The regions as SVG rectangles, each drawn once per language and state, then reused."""
-        return Markup("").join(_rect(drawn.region, drawn.chosen, drawn.name)
-                               for drawn in self.regions)
-
-
-@functools.cache
 def _rect(region: BodyRegion, chosen: bool, name: str) -> Markup:
-    # 54 regions x 2 states x 2 languages: rendering them afresh for every record was
-    # most of the escaping work of a record's first view.
     css = "region chosen" if chosen else "region"
     return Markup(
         f'\n    <rect class="{css}" data-region="{escape(region.id)}"\n'
         f'          x="{region.x}" y="{region.y}" width="{region.w}" height="{region.h}">'
         f"<title>{escape(name)}</title></rect>")
+
+
+@functools.lru_cache(maxsize=8)
+def _drawn_regions(view: str, language: str) -> tuple[DrawnRegion, ...]:
+    # Per view and language (4 in all): drawing and escaping the 54 rectangles afresh for
+    # every record was most of the escaping work of a record's first view.
+    return tuple(DrawnRegion(region.id, _rect(region, False, region.name(language)),
+                             _rect(region, True, region.name(language)))
+                 for region in REGIONS if region.view == view)
 
 
 def body_map_views(chosen: Collection[str], language: str = "en") -> list[BodyMapView]:
@@ -67,7 +66,9 @@ def body_map_views(chosen: Collection[str], language: str = "en") -> list[BodyMa
     """
     views = []
     for view, title, left, right in (("front", "Front", "R", "L"), ("back", "Back", "L", "R")):
-        regions = tuple(DrawnRegion(region, region.id in chosen, region.name(language))
-                        for region in REGIONS if region.view == view)
-        views.append(BodyMapView(title, left, right, regions))
+        drawn = _drawn_regions(view, language)
+        marked = [region.id in chosen for region in drawn]
+        rects = Markup("".join([region.chosen if is_chosen else region.plain
+                                for region, is_chosen in zip(drawn, marked, strict=True)]))
+        views.append(BodyMapView(title, left, right, rects, sum(marked)))
     return views

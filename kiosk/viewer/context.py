@@ -17,9 +17,9 @@ from markupsafe import Markup
 
 from kiosk.intake import Intake
 from kiosk.store import AuditEvent, Store
-from kiosk.viewer import answer_html
 from kiosk.viewer.accounts import StaffAccounts
 from kiosk.viewer.audit_log import AuditLog
+from kiosk.viewer.questionnaire_layout import QuestionnaireLayouts
 from kiosk.viewer.record_cache import RecordCache
 from kiosk.viewer.record_view import record_view
 from kiosk.viewer.sessions import Sessions
@@ -41,7 +41,6 @@ def template_environment() -> jinja2.Environment:
         # The templates ship with the package: no stat of each one on every page.
         auto_reload=False,
     )
-    environment.globals["answer"] = answer_html.answer  # escapes as autoescape does
     return environment
 
 
@@ -61,6 +60,8 @@ class ViewerContext:
     # this process polling for the store's lock.
     store_thread: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
         max_workers=1, thread_name_prefix="kiosk-viewer"))
+    # What record pages take from their questionnaire, worked out once per version.
+    layouts: QuestionnaireLayouts = field(default_factory=QuestionnaireLayouts)
     audit_log: AuditLog = field(init=False)
     records: RecordCache = field(init=False)
 
@@ -88,7 +89,8 @@ class ViewerContext:
 
     def render_record_body(self, intake: Intake) -> Markup:
         """The patient-record part of the record page (autoescaped; no session data)."""
-        view = record_view(intake, self.store.questionnaire_for(intake.questionnaire))
+        layout = self.layouts.of(self.store.questionnaire_for(intake.questionnaire))
+        view = record_view(intake, layout)
         return Markup(self.templates.get_template("_record_body.html").render(view=view))
 
     def render(self, template: str, status: int = 200, **values: Any) -> web.Response:
