@@ -109,6 +109,11 @@ class Store:
         identity); :class:`RecordNotFound` if no index knows it."""
         return records.locate(self.root, id_or_short_code)
 
+    def read_day_file(self, path: Path) -> records.DayRecords:
+        """Every record of the day file :meth:`record_file` named, each checked as an
+        intake when asked for (for readers that keep whole days, as the viewer does)."""
+        return records.read_day_file(path)
+
     def list_intakes(self, *, status: str | None = None, since: dt.date | None = None,
                      until: dt.date | None = None, limit: int | None = None) -> list[Intake]:
         """Records newest submitted first; ``since``/``until`` are days on this machine's clock."""

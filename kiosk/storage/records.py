@@ -13,6 +13,8 @@ reads need no lock because every file is replaced whole by a rename.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +134,34 @@ def get(root: Path, id_or_short_code: str) -> Intake:
     raise RecordNotFound(f"no record has the id or short code {id_or_short_code.strip()!r}")
 
 
+@dataclass(frozen=True)
+class DayRecords:
+    """One day file's records as read; each is checked as an intake only when asked for,
+    so a damaged entry stops only its own record, as with :func:`get`."""
+
+    path: Path
+    documents: Mapping[str, dict[str, Any]]  # record id -> the stored entry
+
+    def intake(self, record_id: str) -> Intake:
+        document = self.documents.get(record_id)
+        if document is None:
+            raise RecordNotFound(f"no record has the id or short code {record_id!r}")
+        return to_intake(document, self.path)
+
+
+def read_day_file(path: Path) -> DayRecords:
+    """Every record of one day file (as :func:`locate` names it), for readers that keep
+    a whole day: one parse of the file serves each of its records."""
+    with open_tinydb(path, DAY_KIND, FIELDS) as db:
+        documents = db.table(TABLE).all()
+    by_id: dict[str, dict[str, Any]] = {}
+    for document in documents:
+        record_id = document.get("id")
+        if isinstance(record_id, str):
+            by_id.setdefault(record_id, document)  # the first entry with an id, as get()
+    return DayRecords(path, by_id)
+
+
 def mark_reviewed(root: Path, id_or_short_code: str, reviewer: str) -> Intake:
     """Mark the record reviewed by ``reviewer``; one already reviewed keeps its first review."""
     intake = get(root, id_or_short_code)
@@ -198,4 +228,5 @@ def _write_index(path: Path, entries: dict[str, str]) -> None:
     write_json(path, entries)
 
 
-__all__ = ["find_id", "get", "list_intakes", "locate", "mark_reviewed", "read_day", "save"]
+__all__ = ["DayRecords", "find_id", "get", "list_intakes", "locate", "mark_reviewed", "read_day",
+           "read_day_file", "save"]

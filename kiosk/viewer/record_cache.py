@@ -6,6 +6,11 @@ read from (inode, size, change times): a stat per view tells whether another pro
 (a kiosk, a review from the CLI) has replaced the file since, and only then is it read
 again. What is kept is the patient-record part only, the same for every staff user;
 the page around it (user name, CSRF token) is rendered per request.
+
+Day files are kept parsed the same way, so the first view of a record whose day was
+read for another record does not parse the whole file again; and a record re-read
+because its day file changed (a kiosk saved that day's next intake) keeps its rendered
+part if the record itself is unchanged.
 """
 
 from __future__ import annotations
@@ -19,12 +24,16 @@ from pathlib import Path
 from markupsafe import Markup
 
 from kiosk.intake import Intake
+from kiosk.storage.records import DayRecords
 from kiosk.store import Store
 
 FileIdentity = tuple[int, int, int, int, int]
 # About two months of a busy clinic (30 a day), so the records clinicians come back to at
 # follow-ups stay kept; about 30 KB each (parsed record and its HTML), some 60 MB in all.
 KEPT_RECORDS = 2_048
+# Parsed day files: the same two months at 30 records a day, about 200 KB a day file
+# (as parsed, before any record is checked as an intake), some 13 MB in all.
+KEPT_DAYS = 64
 
 
 def file_identity(path: Path) -> FileIdentity | None:
@@ -50,13 +59,15 @@ class RecordCache:
     """
 
     def __init__(self, store: Store, render: Callable[[Intake], Markup],
-                 size: int = KEPT_RECORDS) -> None:
+                 size: int = KEPT_RECORDS, days: int = KEPT_DAYS) -> None:
         self.store = store
         self.render = render
         self.size = size
+        self.days = days
         # ref -> (record id, day file): indexes never move a stored record, so kept for good
         self._places: dict[str, tuple[str, Path]] = {}
         self._kept: OrderedDict[str, tuple[FileIdentity, RecordPart]] = OrderedDict()
+        self._day_files: OrderedDict[Path, tuple[FileIdentity, DayRecords]] = OrderedDict()
 
     def intake(self, ref: str) -> Intake:
         """The stored record (not rendered): for the JSON route."""
@@ -78,8 +89,11 @@ class RecordCache:
                 and (kept[1].body or not render):
             self._kept.move_to_end(record_id)
             return kept[1]
-        intake = self.store.get_intake(record_id)  # RecordNotFound, StoreDamaged as they come
-        part = RecordPart(intake, self.render(intake) if render else Markup(""))
+        intake = self._read(record_id, path, identity)  # RecordNotFound, StoreDamaged
+        if kept is not None and kept[1].intake == intake and (kept[1].body or not render):
+            part = kept[1]  # only another record of its day changed: the HTML still holds
+        else:
+            part = RecordPart(intake, self.render(intake) if render else Markup(""))
         if identity is not None:
             if len(self._places) >= 4 * self.size:
                 self._places.clear()  # cheap to find again: two small index files
@@ -89,3 +103,15 @@ class RecordCache:
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
         return part
+
+    def _read(self, record_id: str, path: Path, identity: FileIdentity | None) -> Intake:
+        """The record from its day file, parsed once per version of that file."""
+        if identity is None:
+            return self.store.get_intake(record_id)  # no file: the store says what is wrong
+        day = self._day_files.get(path)
+        if day is None or day[0] != identity:
+            day = self._day_files[path] = (identity, self.store.read_day_file(path))
+            while len(self._day_files) > self.days:
+                self._day_files.popitem(last=False)
+        self._day_files.move_to_end(path)
+        return day[1].intake(record_id)

@@ -3,17 +3,23 @@ with another user's session in them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from markupsafe import Markup, escape
 
 from kiosk.intake import Intake
+from kiosk.questionnaire import Questionnaire
 from kiosk.store import Store
 from kiosk.viewer.accounts import StaffAccounts
-from viewer.conftest import Browser, ViewerServer
+from kiosk.viewer.record_cache import RecordCache
+from viewer.conftest import Browser, ViewerServer, save_intake
+
+THREE_DAYS_AGO = dt.datetime.now(dt.UTC).replace(hour=9, minute=0) - dt.timedelta(days=3)
 
 
 def in_another_process(code: str, *args: str) -> None:
@@ -36,7 +42,7 @@ def counting(monkeypatch: pytest.MonkeyPatch, store: Store, name: str) -> list[s
 
 def test_an_unchanged_record_is_read_once_for_many_views(
         monkeypatch: pytest.MonkeyPatch, staff: Browser, intake: Intake, store: Store) -> None:
-    reads = counting(monkeypatch, store, "get_intake")
+    reads = counting(monkeypatch, store, "read_day_file")
     session_reads = counting(monkeypatch, store, "read_document")
     pages = [staff.get(f"/i/{intake.id}") for _ in range(3)]
     assert [page.status for page in pages] == [200, 200, 200]
@@ -82,3 +88,69 @@ def test_a_session_ended_by_another_process_ends_at_once(staff: Browser, intake:
                        str(store.root))
     reply = staff.get(f"/i/{intake.id}")
     assert reply.status == 303 and (reply.location or "").startswith("/login")
+
+
+def test_the_records_of_one_day_are_read_with_one_parse_of_its_file(
+        monkeypatch: pytest.MonkeyPatch, staff: Browser, store: Store,
+        questionnaire: Questionnaire) -> None:
+    first = save_intake(store, questionnaire, {"main_area": "left knee"},
+                        submitted_at=THREE_DAYS_AGO)
+    second = save_intake(store, questionnaire, {"main_area": "right wrist"},
+                         submitted_at=THREE_DAYS_AGO + dt.timedelta(minutes=20))
+    parses = counting(monkeypatch, store, "read_day_file")
+    reads = counting(monkeypatch, store, "get_intake")
+    assert "left knee" in staff.get(f"/i/{first.id}").text
+    page = staff.get(f"/i/{second.id}").text
+    assert "right wrist" in page and "left knee" not in page
+    assert len(parses) == 1 and not reads
+
+
+def test_a_record_saved_after_its_day_was_read_is_shown(
+        staff: Browser, store: Store, questionnaire: Questionnaire) -> None:
+    first = save_intake(store, questionnaire, {"main_area": "left knee"},
+                        submitted_at=THREE_DAYS_AGO)
+    before = staff.get(f"/i/{first.id}").text
+    later = save_intake(store, questionnaire, {"main_area": "right wrist"},
+                        submitted_at=THREE_DAYS_AGO + dt.timedelta(minutes=20))
+    assert "right wrist" in staff.get(f"/i/{later.id}").text
+    assert "right wrist" in staff.get(f"/i/{later.short_code}").text
+    after = staff.get(f"/i/{first.id}").text
+    assert "left knee" in after and "right wrist" not in after
+    assert after.replace(after.split('name="csrf" value="')[1].split('"')[0], "") == \
+        before.replace(before.split('name="csrf" value="')[1].split('"')[0], "")
+
+
+def rendering(rendered: list[str]) -> Callable[[Intake], Markup]:
+    """A record part that names its record and status, noting each record it renders."""
+
+    def render(intake: Intake) -> Markup:
+        rendered.append(intake.id)
+        return Markup(f"<p>{escape(intake.id)} {escape(intake.status)}</p>")
+
+    return render
+
+
+def test_a_record_is_not_rendered_again_when_only_another_record_of_its_day_changed(
+        store: Store, questionnaire: Questionnaire) -> None:
+    rendered: list[str] = []
+    records = RecordCache(store, rendering(rendered))
+    first = save_intake(store, questionnaire, submitted_at=THREE_DAYS_AGO)
+    assert records.record(first.id).body == f"<p>{first.id} submitted</p>"
+    # A kiosk saves the day's next intake: the day file is replaced, this record is not.
+    save_intake(store, questionnaire, submitted_at=THREE_DAYS_AGO + dt.timedelta(minutes=20))
+    assert records.record(first.id).body == f"<p>{first.id} submitted</p>"
+    assert rendered == [first.id]
+    store.mark_reviewed(first.id, "bo")  # the record itself changed: rendered again
+    assert records.record(first.id).body == f"<p>{first.id} reviewed</p>"
+    assert rendered == [first.id, first.id]
+
+
+def test_only_the_most_recently_read_day_files_stay_parsed(
+        monkeypatch: pytest.MonkeyPatch, store: Store, questionnaire: Questionnaire) -> None:
+    records = RecordCache(store, rendering([]), size=1, days=1)
+    older = save_intake(store, questionnaire, submitted_at=THREE_DAYS_AGO - dt.timedelta(days=1))
+    newer = save_intake(store, questionnaire, submitted_at=THREE_DAYS_AGO)
+    parses = counting(monkeypatch, store, "read_day_file")
+    for record in (older, newer, older):
+        assert records.record(record.id).intake.id == record.id
+    assert len(parses) == 3  # one day file kept: the older day was parsed again
