@@ -1,6 +1,7 @@
 """Record-page latency of the clinician viewer with 20 phones at once, at 1,000 and 50,000 records.
 
-Run: ``.venv/bin/python bench/viewer.py`` (a few minutes; ``--quick`` for a smoke run).
+Run: ``.venv/bin/python bench/viewer.py`` (a few minutes; ``--quick`` for a smoke run,
+``--steps-only`` for the in-process figures of one page alone).
 
 Each store is filled through ``Store.save_intake`` (the store has no bulk path): real
 intakes of the bundled questionnaire, 30 a clinic day over past days. To keep the
@@ -46,6 +47,7 @@ from kiosk.questionnaire import Questionnaire  # noqa: E402
 from kiosk.store import AuditEvent, Store  # noqa: E402
 from kiosk.viewer.accounts import StaffAccounts  # noqa: E402
 from kiosk.viewer.context import ViewerContext  # noqa: E402
+from kiosk.viewer.record_cache import RecordCache  # noqa: E402
 from kiosk.viewer.record_view import reviewed_line  # noqa: E402
 from kiosk.viewer.sessions import Sessions  # noqa: E402
 from kiosk.viewer.throttle import LoginThrottle  # noqa: E402
@@ -215,6 +217,10 @@ def breakdown(root: Path, questionnaire: Questionnaire, record_ids: list[str]) -
 
     intake = store.get_intake(record_ids[0])
     part = context.records.record(intake.id)
+    # Keeps no record, so each call is a first view; the day files it read stay parsed.
+    unkept = RecordCache(store, context.render_record_body, size=0)
+    for record_id in record_ids:
+        unkept.intake(record_id)
     parts = {
         "session check (sessions document unchanged: a stat)": mean_ms(
             lambda: sessions.find(token)),
@@ -222,6 +228,8 @@ def breakdown(root: Path, questionnaire: Questionnaire, record_ids: list[str]) -
             lambda: context.records.record(intake.id)),
         "first view: read the record (get_intake)": mean_ms(
             lambda: store.get_intake(random.choice(record_ids))),
+        "first view: read the record, its day file parsed for another record (the viewer)":
+            mean_ms(lambda: unkept.intake(random.choice(record_ids))),
         "first view: lay out and render the record part": mean_ms(
             lambda: context.render_record_body(intake)),
         "every view: render the page around it (user, token)": mean_ms(
@@ -281,6 +289,8 @@ def main() -> None:
                              "about a month of a busy clinic, as clinicians open a record at "
                              "check-in or a follow-up), so both stores face the same mix of "
                              "kept and unread records; 0 opens any record")
+    parser.add_argument("--steps-only", action="store_true",
+                        help="only the in-process figures of one record page (seconds)")
     parser.add_argument("--work", type=Path, help="folder for the stores (default: a temp "
                         "folder on disk, removed afterwards)")
     args = parser.parse_args()
@@ -288,6 +298,9 @@ def main() -> None:
     rounds, per_burst = (2, 200) if args.quick else (args.rounds, args.burst)
     random.seed(7)
     questionnaire = load_questionnaire(BUNDLED_QUESTIONNAIRE)
+    if args.steps_only:
+        steps(questionnaire)
+        return
     work = args.work or Path(tempfile.mkdtemp(prefix="kiosk-viewer-bench-", dir="/var/tmp"))
     viewers = [prepare(work, questionnaire, size) for size in sizes]
     for viewer in viewers:  # record_ids are newest first
@@ -308,9 +321,16 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
     report(viewers, events)
     if not args.quick:
-        scratch = Path(tempfile.mkdtemp(prefix="kiosk-viewer-bench-", dir="/var/tmp"))
+        steps(questionnaire)
+
+
+def steps(questionnaire: Questionnaire) -> None:
+    """The in-process figures, on a small store of its own."""
+    scratch = Path(tempfile.mkdtemp(prefix="kiosk-viewer-bench-", dir="/var/tmp"))
+    try:
         small = prepare(scratch, questionnaire, 300)
         breakdown(small.root, questionnaire, small.record_ids)
+    finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
