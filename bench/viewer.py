@@ -290,7 +290,7 @@ def main() -> None:
                              "check-in or a follow-up), so both stores face the same mix of "
                              "kept and unread records; 0 opens any record")
     parser.add_argument("--steps-only", action="store_true",
-                        help="only the in-process figures of one record page (seconds)")
+                        help="only the in-process figures of one record page (a few seconds)")
     parser.add_argument("--work", type=Path, help="folder for the stores (default: a temp "
                         "folder on disk, removed afterwards)")
     args = parser.parse_args()
