@@ -48,6 +48,7 @@ from kiosk.intake import QuestionnairePin  # noqa: E402
 from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
 from kiosk.store import Draft, Store  # noqa: E402
 from screens.app import KioskApp  # noqa: E402
+from screens.kiosk_parts import KioskParts  # noqa: E402
 from screens.live_questionnaire import LiveQuestionnaire  # noqa: E402
 from screens.section_screen import SectionScreen  # noqa: E402
 
@@ -143,8 +144,8 @@ async def time_nexts(size: tuple[int, int], check_ins: int) -> NextTimes:
             store.save_draft(Draft(station="bench", questionnaire=QuestionnairePin.of(
                 questionnaire), language="en", answers=complete_answers(), section_index=0,
                 updated_at=dt.datetime.now(dt.UTC)))
-            app = KioskApp(questionnaire=live, store=store, public_url="http://kiosk.lan:8765",
-                           settings=Settings(station="bench"))
+            app = KioskApp(KioskParts(live, store, Settings(station="bench"),
+                                      "http://kiosk.lan:8765"))
             watch_frames(app, painted)
             async with app.run_test(size=size) as pilot:
                 await pilot.pause()

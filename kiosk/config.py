@@ -6,20 +6,16 @@ Environment variables win over the file (``KIOSK_CLINIC_NAME``, ``KIOSK_PUBLIC_U
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
-import secrets
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.errors import KioskError
+from kiosk.pins import hash_pin
+from kiosk.settings_sources import CONFIG_FILE, SETTINGS_ENV, STAFF_PIN_ENV
 from kiosk.storage.files import write_durably
-
-CONFIG_FILE = "config.json"
-_PIN_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 
 class ConfigError(KioskError):
@@ -47,11 +43,10 @@ def load_settings(data_dir: Path) -> Settings:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ConfigError(f"{path}: cannot read the settings ({error}); fix or remove "
                               "the file") from None
-    env = {"clinic_name": "KIOSK_CLINIC_NAME", "public_url": "KIOSK_PUBLIC_URL",
-           "station": "KIOSK_STATION"}
-    values.update({key: os.environ[var] for key, var in env.items() if os.environ.get(var)})
-    if os.environ.get("KIOSK_STAFF_PIN"):
-        values["staff_pin_hash"] = hash_pin(os.environ["KIOSK_STAFF_PIN"])
+    values.update({key: os.environ[var] for key, var in SETTINGS_ENV.items()
+                   if os.environ.get(var)})
+    if os.environ.get(STAFF_PIN_ENV):
+        values["staff_pin_hash"] = hash_pin(os.environ[STAFF_PIN_ENV])
     try:
         return Settings.model_validate(values)
     except ValidationError as error:
@@ -65,20 +60,3 @@ def save_settings(data_dir: Path, settings: Settings) -> None:
     payload = settings.model_dump_json(indent=2, exclude_none=True).encode("utf-8")
     write_durably(data_dir / CONFIG_FILE, payload)
 
-
-def hash_pin(pin: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, **_PIN_SCRYPT)  # type: ignore[arg-type]
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def pin_matches(pin: str, stored: str | None) -> bool:
-    if not stored or stored.count("$") != 2:
-        return False
-    _, salt_hex, digest_hex = stored.split("$")
-    try:
-        digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt_hex),
-                                **_PIN_SCRYPT)  # type: ignore[arg-type]
-    except ValueError:
-        return False
-    return hmac.compare_digest(digest.hex(), digest_hex)

@@ -3,6 +3,11 @@
 The App only coordinates: it owns the current :class:`CheckIn`, moves between
 screens, saves drafts and the record through the store, and keeps the kiosk
 itself safe (idle reset, staff-only exit, a calm restart after any error).
+
+Given parts still to load, it paints Welcome from the card of the last start first
+and loads them just after. So that this first paint does not wait for pydantic,
+the modules that import it (the store, the check-in, the intake) are imported
+where they are first used, not at the top of this module.
 """
 
 from __future__ import annotations
@@ -24,11 +29,7 @@ from textual.message_pump import active_message_pump
 from textual.screen import Screen
 from textual.timer import Timer
 
-from kiosk.config import Settings
-from kiosk.intake import Intake, InvalidAnswers, build_intake
-from kiosk.store import Draft, Store
-from screens.check_in import CheckIn, draft_is_resumable
-from screens.live_questionnaire import LiveQuestionnaire
+from screens.kiosk_parts import KioskParts, PartsToLoad
 from screens.notice_screen import NoticeScreen
 from screens.resume_screen import ResumeScreen
 from screens.staff_screen import PinGuard, StaffScreen, StaffStatus
@@ -37,8 +38,14 @@ from screens.strings import staff_text
 from screens.welcome_screen import WelcomeScreen
 
 if TYPE_CHECKING:
+    from kiosk.config import Settings
+    from kiosk.intake import Intake
+    from kiosk.store import Draft, Store
+    from screens.check_in import CheckIn
+    from screens.live_questionnaire import LiveQuestionnaire
     from screens.review_screen import ReviewScreen
     from screens.section_screen import SectionScreen
+    from screens.welcome_card import WelcomeCard
 
 log = logging.getLogger("kiosk.screens")
 
@@ -76,18 +83,24 @@ class KioskApp(App[None]):
         Binding("ctrl+k", "staff", show=False, priority=True),
     ]
 
-    def __init__(self, *, questionnaire: LiveQuestionnaire, store: Store, settings: Settings,
-                 public_url: str, viewer: ViewerPlan | None = None,
+    # Set from the parts, at once or (given parts to load) just after the first paint.
+    live: LiveQuestionnaire
+    store: Store
+    settings: Settings
+    public_url: str
+
+    def __init__(self, parts: KioskParts | PartsToLoad, *, viewer: ViewerPlan | None = None,
                  exit_without_pin: bool = False, still_there_seconds: int = STILL_THERE_SECONDS,
                  record_ids: RecordIds | None = None,
                  file_check_seconds: float = FILE_CHECK_SECONDS) -> None:
         super().__init__()
         self.file_check_seconds = file_check_seconds
         self._redrawing_welcome = False
-        self.live = questionnaire
-        self.store = store
-        self.settings = settings
-        self.public_url = public_url
+        self._to_load = parts if isinstance(parts, PartsToLoad) else None
+        self._early_start: WelcomeScreen.Start | None = None
+        if isinstance(parts, KioskParts):
+            self._use(parts)
+        self.startup_error: Exception | None = None  # loading the parts failed: `kiosk run` says
         self.viewer_plan = viewer
         self.exit_without_pin = exit_without_pin
         self.still_there_seconds = still_there_seconds
@@ -109,17 +122,56 @@ class KioskApp(App[None]):
 
     # --- start and stop --------------------------------------------------------------------
 
+    def _use(self, parts: KioskParts) -> None:
+        self.live, self.store = parts.live, parts.store
+        self.settings, self.public_url = parts.settings, parts.public_url
+
     async def on_mount(self) -> None:
+        if self._to_load is None:
+            await self._begin(welcome_shown=False)
+            return
+        card = self._to_load.card
+        await self.push_screen(WelcomeScreen(card.clinic_name, list(card.languages),
+                                             card.default_language))
+        self.call_after_refresh(lambda: self.run_worker(self._finish_loading(), group="start"))
+
+    async def _finish_loading(self) -> None:
+        """Just after the first paint: load the parts, then begin as a loaded kiosk does."""
+        to_load = self._to_load
+        assert to_load is not None
+        try:
+            parts = await asyncio.to_thread(to_load.load)
+        except Exception as error:  # said by `kiosk run` once the terminal is restored
+            self.startup_error = error
+            self.exit(return_code=1)
+            return
+        self.call_next(self._begin_loaded, parts, to_load.card)  # in the App's own queue
+
+    async def _begin_loaded(self, parts: KioskParts, shown: WelcomeCard) -> None:
+        self._use(parts)
+        self._to_load = None
+        await self._begin(welcome_shown=True)
+        if parts.welcome_card() != shown and isinstance(self.screen, WelcomeScreen):
+            await self._redraw_welcome(self.screen)  # an edit the card's key did not cover
+        early_start, self._early_start = self._early_start, None
+        if early_start is not None and isinstance(self.screen, WelcomeScreen):
+            self.post_message(WelcomeScreen.Start(early_start.language, early_start.accessible))
+
+    async def _begin(self, welcome_shown: bool) -> None:
+        """Offer this station's draft to continue, else show Welcome (if not shown already)."""
+        from screens.check_in import draft_is_resumable
+
         self.set_interval(self.file_check_seconds, self._check_file_on_welcome)
         draft = await self._load_draft()
         if draft is not None and draft_is_resumable(draft, self.live.current):
             self._pending_draft = draft
-            await self.push_screen(ResumeScreen(draft.language))
+            await self._go(ResumeScreen(draft.language))
             self._start_idle_watch()
         else:
             if draft is not None:
                 self._write_later(self.store.delete_draft, self.settings.station)
-            await self.push_screen(self._welcome())
+            if not welcome_shown:
+                await self._go(self._welcome())
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
@@ -173,14 +225,16 @@ class KioskApp(App[None]):
             return
         problem = self.live.problem
         if self.live.refresh() or self.live.problem != problem:
-            questionnaire = self.live.current
-            self._redrawing_welcome = True
-            try:
-                await welcome.show_questionnaire(list(questionnaire.languages),
-                                                 questionnaire.default_language,
-                                                 self.live.problem is not None)
-            finally:
-                self._redrawing_welcome = False
+            await self._redraw_welcome(welcome)
+
+    async def _redraw_welcome(self, welcome: WelcomeScreen) -> None:
+        questionnaire = self.live.current
+        self._redrawing_welcome = True
+        try:
+            await welcome.redraw(self.settings.clinic_name, list(questionnaire.languages),
+                                 questionnaire.default_language, self.live.problem is not None)
+        finally:
+            self._redrawing_welcome = False
 
     async def _go(self, screen: Screen[Any]) -> None:
         """Replace whatever is shown (modals included) by ``screen``."""
@@ -195,6 +249,11 @@ class KioskApp(App[None]):
             await self.switch_screen(screen)
 
     async def on_welcome_screen_start(self, message: WelcomeScreen.Start) -> None:
+        from screens.check_in import CheckIn
+
+        if self._to_load is not None:  # tapped in the split second before the parts are in
+            self._early_start = message
+            return
         self.live.refresh()  # an edit saved while the Welcome screen was up
         questionnaire = self.live.current
         language = message.language if message.language in questionnaire.languages \
@@ -281,6 +340,8 @@ class KioskApp(App[None]):
             await self._show_section(last if last is not None else 0)
 
     async def on_review_screen_submit(self) -> None:
+        from kiosk.intake import InvalidAnswers, build_intake
+
         check_in = self.check_in
         if check_in is None:
             return
@@ -327,6 +388,8 @@ class KioskApp(App[None]):
         await self.show_welcome()
 
     async def on_resume_screen_chosen(self, message: ResumeScreen.Chosen) -> None:
+        from screens.check_in import CheckIn
+
         draft, self._pending_draft = self._pending_draft, None
         if not message.resume or draft is None:
             self._write_later(self.store.delete_draft, self.settings.station)
@@ -410,8 +473,8 @@ class KioskApp(App[None]):
         """Ctrl+C and Ctrl+Q do nothing for patients; staff use F12 and the PIN."""
 
     def action_staff(self) -> None:
-        if isinstance(self.screen, StaffScreen):
-            return
+        if isinstance(self.screen, StaffScreen) or self._to_load is not None:
+            return  # (the staff screen needs the settings: a split second after the start)
         self.push_screen(StaffScreen(self.settings.staff_pin_hash, self.staff_status(),
                                      self._pin_guard, unlocked=self.exit_without_pin),
                          self._staff_done)
@@ -458,6 +521,8 @@ class KioskApp(App[None]):
         await self._go(NoticeScreen(language))
 
     async def on_notice_screen_closed(self) -> None:
+        from screens.check_in import draft_is_resumable
+
         draft = await self._load_draft()
         if draft is not None and draft_is_resumable(draft, self.live.current):
             self._pending_draft = draft

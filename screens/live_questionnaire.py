@@ -15,10 +15,13 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import kiosk
 from kiosk.errors import KioskError
-from kiosk.questionnaire import Questionnaire
+
+if TYPE_CHECKING:  # pydantic loads only when a questionnaire is read, after the first paint
+    from kiosk.questionnaire import Questionnaire
 
 Stamp = tuple[int, int]  # (mtime in ns, size): cheap to read, changes with every save
 CACHE_FOLDER = "cache"
@@ -39,7 +42,8 @@ def _stamp(path: Path) -> Stamp | None:
     return status.st_mtime_ns, status.st_size
 
 
-def _cache_key(content: bytes) -> str:
+def questionnaire_key(content: bytes) -> str:
+    """What a checked questionnaire depends on: the file's bytes and the format's code."""
     digest = hashlib.sha256(content)
     for name in _FORMAT_CODE:
         digest.update((Path(kiosk.__file__).parent / name).read_bytes())
@@ -49,12 +53,14 @@ def _cache_key(content: bytes) -> str:
 def _unchanged(file: Path, key: str) -> bool:
     """The file still holds what the key was made from (no edit while it was being read)."""
     try:
-        return _cache_key(file.read_bytes()) == key
+        return questionnaire_key(file.read_bytes()) == key
     except OSError:
         return False
 
 
 def _cached(cache_dir: Path, key: str) -> Questionnaire | None:
+    from kiosk.questionnaire import Questionnaire
+
     try:
         return Questionnaire.model_validate_json(
             (cache_dir / f"questionnaire-{key}.json").read_bytes())
@@ -96,7 +102,7 @@ class LiveQuestionnaire:
         key = None
         if cache_dir is not None:
             try:
-                key = _cache_key(file.read_bytes())
+                key = questionnaire_key(file.read_bytes())
             except OSError:
                 key = None
             cached = _cached(cache_dir / CACHE_FOLDER, key) if key else None

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from kiosk.config import pin_matches
+from kiosk.pins import pin_matches
 from screens.strings import staff_text
 from screens.widgets.plain import plain
 

@@ -62,9 +62,10 @@ class WelcomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self._focus_start()
 
-    async def show_questionnaire(self, languages: list[str], default_language: str,
-                                 staff_notice: bool) -> None:
-        """The questionnaire file changed while this screen was up: redraw for it."""
+    async def redraw(self, clinic_name: str, languages: list[str], default_language: str,
+                     staff_notice: bool) -> None:
+        """The questionnaire file or the settings changed while this screen was up."""
+        self.clinic_name = clinic_name
         self.languages = languages
         if self.language not in languages:
             self.language = default_language

@@ -16,14 +16,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kiosk.config import CONFIG_FILE, ConfigError, Settings, hash_pin, save_settings
+from kiosk.config import ConfigError, Settings, save_settings
 from kiosk.errors import KioskError
 from kiosk.link import check_public_url
 from kiosk.paths import resolve_data_dir
+from kiosk.pins import hash_pin
+from kiosk.settings_sources import CONFIG_FILE, SETTINGS_ENV, STAFF_PIN_ENV
 
 SETTABLE = ("clinic_name", "public_url", "station", "idle_timeout")
-ENVIRONMENT = {"clinic_name": "KIOSK_CLINIC_NAME", "public_url": "KIOSK_PUBLIC_URL",
-               "station": "KIOSK_STATION"}
 PIN_MIN_LENGTH = 4
 PIN_MAX_LENGTH = 64
 
@@ -95,8 +95,8 @@ def run_set_pin(args: argparse.Namespace) -> int:
     pin = read_pin(args.pin_stdin)
     save_settings(data_dir, settings.model_copy(update={"staff_pin_hash": hash_pin(pin)}))
     print("Staff PIN set. Restart the kiosk for it to take effect.")
-    if os.environ.get("KIOSK_STAFF_PIN"):
-        print("Note: KIOSK_STAFF_PIN is set in this environment and wins over the file.")
+    if os.environ.get(STAFF_PIN_ENV):
+        print(f"Note: {STAFF_PIN_ENV} is set in this environment and wins over the file.")
     return 0
 
 
@@ -113,7 +113,7 @@ def run_set(args: argparse.Namespace) -> int:
     save_settings(data_dir, changed)
     print(f"{args.key} set to {getattr(changed, args.key)!r}. Restart the kiosk for it to "
           "take effect.")
-    variable = ENVIRONMENT.get(args.key)
+    variable = SETTINGS_ENV.get(args.key)
     if variable and os.environ.get(variable):
         print(f"Note: {variable} is set in this environment and wins over the file.")
     return 0
@@ -125,7 +125,7 @@ def run_show(args: argparse.Namespace) -> int:
     print(f"data folder: {data_dir}")
     for key in SETTABLE + ("qr_timeout",):
         value = getattr(settings, key)
-        variable = ENVIRONMENT.get(key)
+        variable = SETTINGS_ENV.get(key)
         if variable and os.environ.get(variable):
             value, source = os.environ[variable], f" (from {variable})"
         else:
@@ -134,8 +134,8 @@ def run_show(args: argparse.Namespace) -> int:
             print("public_url: not set (the kiosk uses this machine's address)")
         else:
             print(f"{key}: {value}{source}")
-    if os.environ.get("KIOSK_STAFF_PIN"):
-        print("staff_pin: set (from KIOSK_STAFF_PIN)")
+    if os.environ.get(STAFF_PIN_ENV):
+        print(f"staff_pin: set (from {STAFF_PIN_ENV})")
     elif settings.staff_pin_hash:
         print("staff_pin: set")
     else:

@@ -36,6 +36,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from kiosk.store import Store
     from screens.app import KioskApp
+    from screens.kiosk_parts import KioskParts
     from screens.live_questionnaire import LiveQuestionnaire
 
     questionnaire = LiveQuestionnaire.load(args.file)
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         log_to_file(Path(folder))  # never onto the screen; gone with the folder
 
         def make_app() -> KioskApp:
-            return KioskApp(questionnaire=questionnaire, store=store, settings=settings,
-                            public_url=public_url, exit_without_pin=True)
+            return KioskApp(KioskParts(questionnaire, store, settings, public_url),
+                            exit_without_pin=True)
 
         return keep_running(make_app)

@@ -2,6 +2,10 @@
 
 The kiosk also serves the clinician viewer in-process (unless ``--no-serve`` or a
 viewer already answers on the port), so the QR code works out of the box.
+
+A kiosk whose settings and questionnaire are as at its last start paints Welcome
+from that start's card before anything imports pydantic, and loads the rest just
+after (``screens.welcome_card``); only a first start or an edit loads first.
 """
 
 from __future__ import annotations
@@ -14,15 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.errors import KioskError
 from kiosk.link import DEFAULT_PORT, check_public_url, default_public_url
 from kiosk.paths import BUNDLED_QUESTIONNAIRE, resolve_data_dir
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: pydantic loads after the first paint (see above)
+    from kiosk.config import Settings
     from screens.app import KioskApp
+    from screens.kiosk_parts import KioskParts
 
 LOG_FILE = "kiosk.log"
 # A kiosk that fails again and again should stop and say so, not spin.
@@ -67,6 +70,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def kiosk_settings(data_dir: Path, args: argparse.Namespace) -> Settings:
     """The data folder's settings with this run's --station and --idle-timeout on top."""
+    from pydantic import ValidationError
+
+    from kiosk.config import ConfigError, Settings, load_settings
+
     settings = load_settings(data_dir)
     changes = {key: value for key, value in (("station", args.station),
                                              ("idle_timeout", args.idle_timeout))
@@ -106,6 +113,8 @@ def keep_running(make_app: Callable[[], KioskApp],
     while True:
         app = make_app()
         run_app(app)
+        if app.startup_error is not None:
+            raise app.startup_error
         if not app.crashed:
             return app.return_code or 0
         now = time.monotonic()
@@ -116,21 +125,48 @@ def keep_running(make_app: Callable[[], KioskApp],
         log.error("the kiosk restarted after an unexpected error")
 
 
-def run(args: argparse.Namespace) -> int:
+def load_kiosk_parts(args: argparse.Namespace, data_dir: Path,
+                     card_key: str | None = None) -> KioskParts:
+    """Settings, questionnaire, store and link for this run; keeps the Welcome card under
+    ``card_key`` (the key of the sources as they were before this load began)."""
     from kiosk.store import Store
-    from screens.app import KioskApp, ViewerPlan
+    from screens.kiosk_parts import KioskParts
     from screens.live_questionnaire import LiveQuestionnaire
+    from screens.welcome_card import keep_welcome_card
 
-    data_dir = resolve_data_dir(args.data)
     settings = kiosk_settings(data_dir, args)
     questionnaire = LiveQuestionnaire.load(args.questionnaire, cache_dir=data_dir)
-    store = Store(data_dir)
-    public_url = public_url_for(args, settings, args.host, args.port)
+    parts = KioskParts(questionnaire, Store(data_dir), settings,
+                       public_url_for(args, settings, args.host, args.port))
+    if card_key is not None:
+        keep_welcome_card(data_dir, card_key, parts.welcome_card())
+    return parts
+
+
+def run(args: argparse.Namespace) -> int:
+    from screens.app import KioskApp, ViewerPlan
+    from screens.kiosk_parts import PartsToLoad
+    from screens.welcome_card import read_welcome_card, welcome_card_key
+
+    data_dir = resolve_data_dir(args.data)
     viewer = None if args.no_serve else ViewerPlan(args.host, args.port)
+    card_key = welcome_card_key(data_dir, args.questionnaire, (
+        args.station, args.idle_timeout, args.public_url, args.host, args.port))
+    card = read_welcome_card(data_dir, card_key) if card_key is not None else None
+    loaded: list[KioskParts] = []
+
+    def load() -> KioskParts:
+        loaded.append(load_kiosk_parts(args, data_dir, card_key))
+        return loaded[-1]
+
+    if card is None:  # a first start, or an edit since the last: load before painting
+        load()
     log_to_file(data_dir)
 
-    def make_app() -> KioskApp:
-        return KioskApp(questionnaire=questionnaire, store=store, settings=settings,
-                        public_url=public_url, viewer=viewer)
+    def make_app() -> KioskApp:  # a restart after an error reuses what the first start loaded
+        if loaded:
+            return KioskApp(loaded[-1], viewer=viewer)
+        assert card is not None  # else the parts were loaded above
+        return KioskApp(PartsToLoad(card, load), viewer=viewer)
 
     return keep_running(make_app)

@@ -7,10 +7,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Settings, hash_pin
+from kiosk.config import Settings
 from kiosk.intake import QuestionnairePin
+from kiosk.pins import hash_pin
 from kiosk.store import Draft, Store
 from screens.app import KioskApp, ViewerPlan
+from screens.kiosk_parts import KioskParts, PartsToLoad
 from screens.live_questionnaire import LiveQuestionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -42,17 +44,23 @@ class KioskFactory:
             shutil.copy(source, path)
         return path
 
-    def __call__(self, questionnaire: Path = EVERY_TYPE, *, idle_timeout: float = 90.0,
-                 still_there_seconds: int = 30, qr_timeout: float = 60.0,
-                 pin: str | None = STAFF_PIN, exit_without_pin: bool = False,
-                 clinic_name: str = "Riverside Physio", viewer: ViewerPlan | None = None,
-                 file_check_seconds: float = 5.0, **settings: Any) -> KioskApp:
+    def parts(self, questionnaire: Path = EVERY_TYPE, *, idle_timeout: float = 90.0,
+              qr_timeout: float = 60.0, pin: str | None = STAFF_PIN,
+              clinic_name: str = "Riverside Physio", **settings: Any) -> KioskParts:
+        """What a kiosk runs on: the questionnaire, this folder's store, the settings."""
         chosen = Settings(clinic_name=clinic_name, station=STATION, idle_timeout=idle_timeout,
                           qr_timeout=qr_timeout,
                           staff_pin_hash=hash_pin(pin) if pin else None, **settings)
-        app = KioskApp(questionnaire=LiveQuestionnaire.load(questionnaire), store=self.store,
-                       settings=chosen, public_url=PUBLIC_URL, viewer=viewer,
-                       exit_without_pin=exit_without_pin,
+        return KioskParts(LiveQuestionnaire.load(questionnaire), self.store, chosen, PUBLIC_URL)
+
+    def __call__(self, questionnaire: Path | KioskParts | PartsToLoad = EVERY_TYPE, *,
+                 still_there_seconds: int = 30, exit_without_pin: bool = False,
+                 viewer: ViewerPlan | None = None, file_check_seconds: float = 5.0,
+                 **settings: Any) -> KioskApp:
+        """A kiosk on ``questionnaire`` with these settings, or on parts built already."""
+        parts = questionnaire if isinstance(questionnaire, KioskParts | PartsToLoad) \
+            else self.parts(questionnaire, **settings)
+        app = KioskApp(parts, viewer=viewer, exit_without_pin=exit_without_pin,
                        still_there_seconds=still_there_seconds, record_ids=fixed_ids,
                        file_check_seconds=file_check_seconds)
         # Unexpected errors are recorded in full here (the kiosk itself logs their type only).

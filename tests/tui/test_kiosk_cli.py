@@ -19,7 +19,8 @@ import pytest
 from kiosk_setup import EVERY_TYPE, STAFF_PIN
 
 from kiosk.cli import main
-from kiosk.config import load_settings, pin_matches
+from kiosk.config import load_settings
+from kiosk.pins import pin_matches
 
 KIOSK = Path(sys.executable).parent / "kiosk"
 F12, SHIFT_TAB, CTRL_C, CTRL_Q = b"\x1b[24~", b"\x1b[Z", b"\x03", b"\x11"

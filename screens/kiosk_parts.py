@@ -1,0 +1,36 @@
+"""What a kiosk runs on (its questionnaire, store, settings and link), loaded or still to load."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from screens.welcome_card import WelcomeCard
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+    from kiosk.store import Store
+    from screens.live_questionnaire import LiveQuestionnaire
+
+
+@dataclass(frozen=True)
+class KioskParts:
+    live: LiveQuestionnaire
+    store: Store
+    settings: Settings
+    public_url: str
+
+    def welcome_card(self) -> WelcomeCard:
+        """What the Welcome screen shows with these parts."""
+        questionnaire = self.live.current
+        return WelcomeCard(self.settings.clinic_name, tuple(questionnaire.languages),
+                           questionnaire.default_language)
+
+
+@dataclass(frozen=True)
+class PartsToLoad:
+    """Parts the kiosk loads right after painting Welcome from ``card``."""
+
+    card: WelcomeCard
+    load: Callable[[], KioskParts]

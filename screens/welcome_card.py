@@ -1,0 +1,93 @@
+"""What the Welcome screen shows, kept from the last start so that the next start paints it at once.
+
+Before the kiosk can take a patient it loads pydantic, its settings, the checked
+questionnaire and the store: longer than Textual takes to paint a screen. The
+Welcome screen needs three facts of all that: the clinic's name, the questionnaire's
+languages and its first language. Each full load keeps them here under a key made
+from everything that load read (the config file, the settings variables, the
+command's options, the questionnaire file and the format's code). The next start
+whose sources give the same key paints Welcome from the card and loads the rest just
+after: the same load that succeeded last time. Should it now fail, the kiosk stops
+with its message as before; should it find other facts, Welcome is drawn again.
+
+The card is read before pydantic is imported (that is its point), so it is checked
+by hand; anything unexpected in it means no card, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.settings_sources import CONFIG_FILE, SETTINGS_ENV
+from screens.live_questionnaire import CACHE_FOLDER, questionnaire_key
+
+CARD_FILE = "welcome-card.json"
+CARD_FORMAT = "1"  # a change to what the card holds makes older cards stale
+_LANGUAGE = re.compile(r"[a-z]{2,3}")  # as the questionnaire format allows
+_MAX_LANGUAGES = 20
+_MAX_CLINIC_NAME = 80  # as the settings allow
+
+
+@dataclass(frozen=True)
+class WelcomeCard:
+    clinic_name: str
+    languages: tuple[str, ...]
+    default_language: str
+
+
+def welcome_card_key(data_dir: Path, questionnaire_file: Path,
+                     options: Sequence[object]) -> str | None:
+    """The key of the card that fits these sources and command ``options`` now; None if a
+    source cannot be read."""
+    try:
+        questionnaire = questionnaire_key(questionnaire_file.read_bytes())
+        config_file = data_dir / CONFIG_FILE
+        config = config_file.read_bytes() if config_file.exists() else None
+    except OSError:
+        return None
+    digest = hashlib.sha256(f"{CARD_FORMAT}\0{questionnaire}\0".encode())
+    digest.update(b"absent" if config is None else b"file:" + config)
+    variables = [os.environ.get(name) for name in sorted(SETTINGS_ENV.values())]
+    digest.update(b"\0" + repr((variables, list(options))).encode())
+    return digest.hexdigest()
+
+
+def read_welcome_card(data_dir: Path, key: str) -> WelcomeCard | None:
+    """The card kept under ``key``, if there is one and it is sound."""
+    try:
+        kept = json.loads((data_dir / CACHE_FOLDER / CARD_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("key") != key:
+        return None
+    name, languages, default = (kept.get("clinic_name"), kept.get("languages"),
+                                kept.get("default_language"))
+    if not (isinstance(name, str) and 0 < len(name) <= _MAX_CLINIC_NAME
+            and isinstance(languages, list) and 0 < len(languages) <= _MAX_LANGUAGES
+            and all(isinstance(code, str) and _LANGUAGE.fullmatch(code) for code in languages)
+            and isinstance(default, str) and default in languages):
+        return None
+    return WelcomeCard(name, tuple(languages), default)
+
+
+def keep_welcome_card(data_dir: Path, key: str, card: WelcomeCard) -> None:
+    """Keep ``card`` for the next start, unless it is kept already (a failure costs only speed)."""
+    from kiosk.storage.errors import StoreError
+    from kiosk.storage.files import write_durably
+
+    if read_welcome_card(data_dir, key) == card:
+        return
+    payload = {"key": key, "clinic_name": card.clinic_name, "languages": list(card.languages),
+               "default_language": card.default_language}
+    try:
+        (data_dir / CACHE_FOLDER).mkdir(mode=0o700, exist_ok=True)
+        write_durably(data_dir / CACHE_FOLDER / CARD_FILE,
+                      json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    except (OSError, StoreError):
+        pass
