@@ -542,6 +542,9 @@ def _import_flow_screens() -> None:
         importlib.import_module(name)
     # What is loaded by now lives as long as the kiosk: keep it out of the garbage
     # collector's full passes, which otherwise walk all of it in the middle of a Next.
+    # Collect first, so that no garbage (a previous kiosk's, after a restart) is kept
+    # for good with it.
+    gc.collect()
     gc.freeze()
 
 
