@@ -116,7 +116,8 @@ async def test_the_qr_screen_returns_to_welcome_by_itself(make_kiosk: Any) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
         await submit_a_resumed_check_in(patient)
-        assert isinstance(app.screen, DoneScreen)
+        # (the QR screen follows the save: wait for it rather than race it)
+        await patient.wait_until(lambda: isinstance(app.screen, DoneScreen))
         await patient.wait_until(lambda: isinstance(app.screen, WelcomeScreen))
 
 
