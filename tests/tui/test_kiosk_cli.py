@@ -105,6 +105,32 @@ def test_kiosk_with_no_command_is_the_kiosk_and_only_the_pin_ends_it(
         terminal.close()
 
 
+def test_a_second_start_paints_from_the_card_and_runs_the_same_kiosk(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(STAFF_PIN + "\n"))
+    assert main(["config", "set-pin", "--pin-stdin", "--data", str(data)]) == 0
+    first = Terminal("--data", str(data), "--no-serve")
+    try:
+        first.wait_for("Start check-in")
+    finally:
+        first.close()
+    assert (data / "cache" / "welcome-card.json").exists()
+    second = Terminal("--data", str(data), "--no-serve")
+    try:
+        second.wait_for("Start check-in")
+        second.send(b"\r")  # Start, at once: it waits for what loads after the paint
+        second.wait_for("About you")
+        second.send(F12)
+        second.wait_for("Enter the staff PIN.")
+        second.send(STAFF_PIN.encode() + b"\r")
+        second.wait_for("Exit kiosk")
+        second.send(SHIFT_TAB + b"\r")
+        assert second.wait_exit() == 0
+        assert b"Traceback" not in second.output
+    finally:
+        second.close()
+
+
 def test_preview_runs_a_file_in_a_folder_it_deletes(data: Path, tmp_path: Path) -> None:
     scratch = tmp_path / "scratch"
     scratch.mkdir()
