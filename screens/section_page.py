@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 
 from kiosk.answers import is_empty
 from kiosk.expressions import parse_expression
@@ -34,8 +34,7 @@ class SectionPage(VerticalScroll, can_focus=False):
         self.check_in = check_in
         self.index = index
         self.section: Section = check_in.questionnaire.sections[index]
-        self.widgets: dict[str, ItemWidget] = {}
-        self.slots: dict[str, Vertical] = {}
+        self.widgets: dict[str, ItemWidget] = {}  # shown or not (``display``) by show_if
         # Items whose answer decides whether another item of this section is shown.
         self.decisive: set[str] = set()
         for item in self.section.items:
@@ -45,11 +44,9 @@ class SectionPage(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         shown = {item.id for item in self.check_in.shown_items(self.section)}
         for item in self.section.items:
-            slot = Vertical(self._new_widget(item, self.check_in.answers.get(item.id)),
-                            id=f"slot-{item.id}", classes="item-slot")
-            slot.display = item.id in shown
-            self.slots[item.id] = slot
-            yield slot
+            widget = self._new_widget(item, self.check_in.answers.get(item.id))
+            widget.display = item.id in shown
+            yield widget
 
     def _new_widget(self, item: Item, value: Any) -> ItemWidget:
         widget = widget_for(item, self.check_in.questionnaire, self.check_in.language, value)
@@ -57,7 +54,7 @@ class SectionPage(VerticalScroll, can_focus=False):
         return widget
 
     def shown(self) -> list[Item]:
-        return [item for item in self.section.items if self.slots[item.id].display]
+        return [item for item in self.section.items if self.widgets[item.id].display]
 
     def remember(self, item_id: str, value: Any) -> None:
         self.check_in.set_answer(item_id, value)
@@ -72,19 +69,22 @@ class SectionPage(VerticalScroll, can_focus=False):
         """Show follow-ups whose condition now holds; hide the others and drop their answers."""
         shown = {item.id for item in self.check_in.shown_items(self.section, checked)}
         for item in self.section.items:
-            slot = self.slots[item.id]
+            widget = self.widgets[item.id]
             visible = item.id in shown
-            if slot.display == visible:
+            if widget.display == visible:
                 continue
             if not visible:
                 self.check_in.drop_answer(item.id)
-                widget = self.widgets[item.id]
                 widget.show_problem(None)
                 if not is_empty(widget.value):
-                    # A fresh, empty widget: the hidden answer is gone from the screen too.
-                    await slot.remove_children()
-                    await slot.mount(self._new_widget(item, None))
-            slot.display = visible
+                    # A fresh, empty widget in its place: the hidden answer is gone from
+                    # the screen too.
+                    following = self.children[self.children.index(widget) + 1:]
+                    await widget.remove()
+                    widget = self._new_widget(item, None)
+                    widget.display = False
+                    await self.mount(widget, before=following[0] if following else None)
+            widget.display = visible
 
     def collect(self) -> None:
         """Read every shown widget once more, in case a change was not announced."""

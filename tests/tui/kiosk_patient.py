@@ -181,7 +181,7 @@ class Patient:
         check_in = self.app.check_in
         assert check_in is not None
         for item in check_in.section.items:
-            slot = self.app.screen.query_one(f"#slot-{item.id}")
+            slot = self.app.screen.query_one(f"#item-{item.id}")
             if item.id in answers and slot.display:
                 await self.answer(questionnaire.items_by_id[item.id], answers[item.id])
 

@@ -16,8 +16,8 @@ from screens.widgets.choice_tile import ChoiceTile
 REVIEW = 3  # the every-type questionnaire has three sections; index 3 is the review
 
 
-def slot_shown(app: Any, item_id: str) -> bool:
-    return bool(app.screen.query_one(f"#slot-{item_id}").display)
+def is_shown(app: Any, item_id: str) -> bool:
+    return bool(app.screen.query_one(f"#item-{item_id}").display)
 
 
 def problem_of(app: Any, item_id: str) -> str | None:
@@ -38,22 +38,25 @@ async def test_a_follow_up_appears_at_once_and_takes_its_answer_when_it_goes(
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
         await patient.start()
-        assert not slot_shown(app, "blood_thinner_name")
+        assert not is_shown(app, "blood_thinner_name")
         tiles = app.screen.query_one("#item-blood_thinners").query(ChoiceTile)
         await patient.tap(tiles[0])  # Yes
-        assert slot_shown(app, "blood_thinner_name")
+        assert is_shown(app, "blood_thinner_name")
+        page = app.screen.page
+        place = page.children.index(app.screen.query_one("#item-blood_thinner_name"))
         await patient.type_into(app.screen.query_one("#item-blood_thinner_name Input", Input),
                                 "Warfarin")
         assert app.check_in.answers["blood_thinner_name"] == "Warfarin"
 
         await patient.tap(tiles[1])  # No: the follow-up goes, and its answer with it
-        assert not slot_shown(app, "blood_thinner_name")
+        assert not is_shown(app, "blood_thinner_name")
         assert "blood_thinner_name" not in app.check_in.answers
         assert "Warfarin" not in await patient.sees("Do you take a blood thinner?")
 
         await patient.tap(tiles[0])  # Yes again: an empty question, not the old answer
-        assert slot_shown(app, "blood_thinner_name")
+        assert is_shown(app, "blood_thinner_name")
         assert app.screen.query_one("#item-blood_thinner_name Input", Input).value == ""
+        assert page.children.index(app.screen.query_one("#item-blood_thinner_name")) == place
 
 
 async def test_next_on_an_incomplete_section_says_what_is_missing_and_focuses_it(
