@@ -67,6 +67,16 @@ class Terminal:
             if pid:
                 self.status = os.waitstatus_to_exitcode(status)
 
+    def leave_with_the_pin(self) -> None:
+        """F12, the staff PIN, Exit: the kiosk ends cleanly."""
+        self.send(F12)
+        self.wait_for("Enter the staff PIN.")
+        self.send(STAFF_PIN.encode() + b"\r")
+        self.wait_for("Exit kiosk")
+        self.send(SHIFT_TAB + b"\r")
+        assert self.wait_exit() == 0
+        assert b"Traceback" not in self.output
+
     def wait_exit(self, seconds: float = 15.0) -> int | None:
         self.read(seconds)
         return self.status
@@ -84,31 +94,28 @@ def data(tmp_path: Path) -> Path:
     return tmp_path / "kiosk-data"
 
 
-def test_kiosk_with_no_command_is_the_kiosk_and_only_the_pin_ends_it(
-        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def set_staff_pin(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(STAFF_PIN + "\n"))
     assert main(["config", "set-pin", "--pin-stdin", "--data", str(data)]) == 0
+
+
+def test_kiosk_with_no_command_is_the_kiosk_and_only_the_pin_ends_it(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    set_staff_pin(data, monkeypatch)
     terminal = Terminal("--data", str(data), "--no-serve")
     try:
         terminal.wait_for("Start check-in")
         terminal.send(CTRL_C)
         terminal.send(CTRL_Q)
         assert terminal.status is None  # still running
-        terminal.send(F12)
-        terminal.wait_for("Enter the staff PIN.")
-        terminal.send(STAFF_PIN.encode() + b"\r")
-        terminal.wait_for("Exit kiosk")
-        terminal.send(SHIFT_TAB + b"\r")
-        assert terminal.wait_exit() == 0
-        assert b"Traceback" not in terminal.output
+        terminal.leave_with_the_pin()
     finally:
         terminal.close()
 
 
 def test_a_second_start_paints_from_the_card_and_runs_the_same_kiosk(
         data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(STAFF_PIN + "\n"))
-    assert main(["config", "set-pin", "--pin-stdin", "--data", str(data)]) == 0
+    set_staff_pin(data, monkeypatch)
     first = Terminal("--data", str(data), "--no-serve")
     try:
         first.wait_for("Start check-in")
@@ -120,13 +127,7 @@ def test_a_second_start_paints_from_the_card_and_runs_the_same_kiosk(
         second.wait_for("Start check-in")
         second.send(b"\r")  # Start, at once: it waits for what loads after the paint
         second.wait_for("About you")
-        second.send(F12)
-        second.wait_for("Enter the staff PIN.")
-        second.send(STAFF_PIN.encode() + b"\r")
-        second.wait_for("Exit kiosk")
-        second.send(SHIFT_TAB + b"\r")
-        assert second.wait_exit() == 0
-        assert b"Traceback" not in second.output
+        second.leave_with_the_pin()
     finally:
         second.close()
 
