@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.widgets import Static
+from widget_harness import screen_cells
 
 from kiosk.questionnaire import ITEM_TYPES
 from screens.widgets.info_item import InfoItemWidget
@@ -87,3 +88,34 @@ def test_widget_ids_are_the_item_ids() -> None:
         widget = widget_for(item, questionnaire, "en")
         assert isinstance(widget, ItemWidget) and widget.id == f"item-{item.id}"
         assert widget.value is None  # readable before it is even mounted
+
+
+def bar_colour(app, widget: ItemWidget) -> str | None:
+    """The colour of the bar drawn in the question's first column, as shown (None: no bar)."""
+    character, style = screen_cells(app, widget.region)[0][0]
+    if character.strip() == "" or style.color is None:
+        return None
+    return style.color.triplet.hex.upper() if style.color.triplet else None
+
+
+async def test_the_question_being_answered_has_the_accent_bar_and_a_problem_its_own(
+        harness) -> None:
+    app = harness({"id": "name", "type": "text", "label": "Name"},
+                  {"id": "thinners", "type": "yes_no", "label": "Blood thinners?"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        theme = app.get_css_variables()
+        accent, error = theme["accent"].upper(), theme["error"].upper()
+        name, thinners = app.widget("name"), app.widget("thinners")
+        name.focus_input()
+        await pilot.pause()
+        assert (bar_colour(app, name), bar_colour(app, thinners)) == (accent, None)
+        thinners.focus_input()  # a tile row: the focus is on the list inside the question
+        await pilot.pause()
+        assert (bar_colour(app, name), bar_colour(app, thinners)) == (None, accent)
+        thinners.show_problem("Please answer this question.")
+        name.show_problem("Please answer this question.")
+        await pilot.pause()
+        assert (bar_colour(app, name), bar_colour(app, thinners)) == (error, error)
+        thinners.show_problem(None)  # answered: the accent again, as it still has the focus
+        await pilot.pause()
+        assert bar_colour(app, thinners) == accent
