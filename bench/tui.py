@@ -12,8 +12,8 @@ draft that holds complete answers, so every Next succeeds. Each Next is timed fr
 the key press until the first frame that shows the following section (laid out, its
 first question focused) is handed to the terminal driver; "settled" is the older,
 longer measure: until the work queued after that frame (dropping a far page) is done.
-Between two Nexts the kiosk is left idle (as it is while a patient reads), so the next
-section is ready; before the first, its start-up work (loading the other screens) is
+Between two Nexts the kiosk is left idle for half a second (as while a patient reads),
+so the next section is ready; before the first, its start-up work (loading the other screens) is
 let finish, as it does while a patient reads Welcome. Each check-in runs in a fresh
 process, as a kiosk runs: one app per process (apps built one after another in one
 process leave each other's garbage and caches behind, which a kiosk never sees).
@@ -59,6 +59,7 @@ from screens.live_questionnaire import LiveQuestionnaire  # noqa: E402
 from screens.section_screen import SectionScreen  # noqa: E402
 
 KIOSK = Path(sys.executable).parent / "kiosk"
+READING_SECONDS = 0.5  # between two Nexts: far less than any patient takes
 BARE_APP = textwrap.dedent("""
     from textual.app import App, ComposeResult
     from textual.widgets import Static
@@ -160,7 +161,9 @@ async def time_nexts(size: tuple[int, int], check_ins: int) -> NextTimes:
                 await app.workers.wait_for_complete()
                 while isinstance(app.screen, SectionScreen):
                     screen = app.screen
-                    await pilot.pause()  # the patient reads; the next page gets built
+                    await pilot.pause()
+                    # The patient reads: the kiosk builds the following page meanwhile.
+                    await asyncio.sleep(READING_SECONDS)
                     following = app.check_in.next_section(screen.index) if app.check_in \
                         else None
                     if following is None:

@@ -16,6 +16,7 @@ import asyncio
 import gc
 import importlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,6 +32,12 @@ from textual.timer import Timer
 
 from screens.kiosk_parts import KioskParts, PartsToLoad
 from screens.notice_screen import NoticeScreen
+from screens.quiet_collections import (
+    collect_if_due,
+    collect_while_quiet,
+    hold_back_full_collections,
+    restore_automatic_collections,
+)
 from screens.resume_screen import ResumeScreen
 from screens.staff_screen import PinGuard, StaffScreen, StaffStatus
 from screens.still_there_screen import StillThereScreen
@@ -55,6 +62,7 @@ FILE_CHECK_SECONDS = 5.0  # how often an idle Welcome screen looks at the questi
 # kiosk exits (quietly) so that `kiosk run` starts it afresh.
 ERROR_BURST_SECONDS = 60.0
 MAX_ERRORS_PER_BURST = 3
+PAINT_WAIT_SECONDS = 1.0  # a write waiting for a paint that never comes (the kiosk stopping)
 
 RecordIds = Callable[[], tuple[str, str]]
 
@@ -181,6 +189,7 @@ class KioskApp(App[None]):
             self.run_worker(self._serve_viewer(self.viewer_plan), group="viewer")
 
     async def on_unmount(self) -> None:
+        restore_automatic_collections()
         if self._viewer is not None:
             await self._viewer.stop()
         await asyncio.to_thread(self._writer.shutdown, True)
@@ -217,12 +226,14 @@ class KioskApp(App[None]):
         self._set_accessible(False)
         self.live.refresh()  # a broken edit keeps the last good version and sets a notice
         await self._go(self._welcome())
+        self.call_after_refresh(collect_while_quiet)  # the last patient's screens
 
     async def _check_file_on_welcome(self) -> None:
         """While nobody is checking in, notice a file edit (or a broken one) by itself."""
         welcome = self.screen
         if not isinstance(welcome, WelcomeScreen) or self._redrawing_welcome:
             return
+        collect_if_due()
         problem = self.live.problem
         if self.live.refresh() or self.live.problem != problem:
             await self._redraw_welcome(welcome)
@@ -311,12 +322,12 @@ class KioskApp(App[None]):
             check_in.next_section(message.index, evaluation.answers)
         check_in.section_index = following if following is not None else \
             len(check_in.questionnaire.sections)
-        self._write_later(self.store.save_draft,
-                          check_in.to_draft(self.settings.station, evaluation.answers))
+        draft = check_in.to_draft(self.settings.station, evaluation.answers)
         if following is None:
             await self._show_review()
         else:
             await self._show_section(following)
+        self._write_after_paint(self.store.save_draft, draft)
 
     async def on_section_screen_went_back(self, message: SectionScreen.WentBack) -> None:
         check_in = self.check_in
@@ -412,6 +423,20 @@ class KioskApp(App[None]):
         """Queue a store write without waiting; a failure is logged, never shown to a patient."""
         future = self._writer.submit(call, *args)
         future.add_done_callback(_log_failed_write)
+
+    def _write_after_paint(self, call: Callable[..., Any], *args: Any) -> None:
+        """Queue a store write (in order, as ``_write_later``) that starts once the screen
+        shows what was just asked for: while the writer thread runs Python (a draft save
+        is a few ms of it), it holds the GIL in turns with Textual's layout and paint,
+        and the patient's next section came up to 20 ms later."""
+        painted = threading.Event()
+        self.call_after_refresh(painted.set)
+
+        def write_once_painted() -> Any:
+            painted.wait(PAINT_WAIT_SECONDS)
+            return call(*args)
+
+        self._write_later(write_once_painted)
 
     async def _load_draft(self) -> Draft | None:
         """This station's draft; one that cannot be read is logged and treated as none."""
@@ -546,6 +571,7 @@ def _import_flow_screens() -> None:
     # for good with it.
     gc.collect()
     gc.freeze()
+    hold_back_full_collections()  # and collect at quiet moments instead (quiet_collections)
 
 
 def _log_failed_write(future: Future[Any]) -> None:

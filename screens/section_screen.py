@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, ProgressBar, Static
 
 from screens.check_in import CheckIn
+from screens.quiet_collections import collect_while_quiet
 from screens.section_page import SectionPage
 from screens.strings import text
 from screens.widgets.plain import plain
@@ -125,8 +126,12 @@ class SectionScreen(Screen[None]):
             self._building[following] = task
 
     def _prepared(self, task: asyncio.Task[SectionPage]) -> None:
-        if not task.cancelled() and task.exception() is not None:
+        if task.cancelled():
+            return
+        if task.exception() is not None:
             self.app._handle_exception(task.exception())  # type: ignore[arg-type]
+        else:
+            collect_while_quiet()  # the patient is reading this section: a quiet moment
 
     def _show_head(self, page: SectionPage, checked: dict[str, Any]) -> None:
         check_in, language = self.check_in, self.check_in.language
