@@ -62,6 +62,13 @@ class CheckIn:
             self._checked = evaluate(self.questionnaire, self.answers, self.language)
         return self._checked
 
+    def section_problems(self, section: Section) -> dict[str, str]:
+        """What is wrong with the shown items of ``section``, in question order (as
+        ``kiosk.logic.section_problems`` finds, from the evaluation a Next goes on with)."""
+        ids = {item.id for item in section.items}
+        return {item_id: problem for item_id, problem in self.checked().problems.items()
+                if item_id in ids}
+
     def shown_items(self, section: Section, checked: dict[str, Any] | None = None) -> list[Item]:
         """The items of ``section`` shown for the answers so far."""
         answers = self.checked().answers if checked is None else checked

@@ -15,7 +15,6 @@ from textual.containers import VerticalScroll
 
 from kiosk.answers import is_empty
 from kiosk.expressions import parse_expression
-from kiosk.logic import section_problems
 from kiosk.questionnaire import Item, Section
 from screens.check_in import CheckIn
 from screens.widgets.item_factory import widget_for
@@ -95,8 +94,7 @@ class SectionPage(VerticalScroll, can_focus=False):
     def problems(self) -> dict[str, str]:
         """What ``kiosk.logic`` finds wrong with this section, in question order."""
         self.collect()
-        return section_problems(self.check_in.questionnaire, self.section,
-                                self.check_in.answers, self.check_in.language)
+        return self.check_in.section_problems(self.section)
 
     def show_problems(self, problems: dict[str, str]) -> None:
         """Each message beside its question; focus (and scroll to) the first one."""
