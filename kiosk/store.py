@@ -183,6 +183,24 @@ class Store:
             if table.contains(where("station") == station):
                 table.remove(where("station") == station)
 
+    def delete_drafts_older_than(self, cutoff: dt.datetime) -> int:
+        """Forget every station's draft last saved before ``cutoff`` (too old to be offered
+        again): a browser tab's kiosk killed outright leaves a draft no station will ask
+        for. A draft whose time cannot be read is left as it is. Returns how many went."""
+        def stale(document: Any) -> bool:
+            try:
+                saved = dt.datetime.fromisoformat(document["updated_at"])
+            except (KeyError, TypeError, ValueError):
+                return False
+            return (saved if saved.tzinfo else saved.replace(tzinfo=dt.UTC)) < cutoff
+
+        with self.locked(), self._drafts() as db:
+            table = db.table("drafts")
+            ids = [document.doc_id for document in table.all() if stale(document)]
+            if ids:
+                table.remove(doc_ids=ids)
+        return len(ids)
+
     # --- audit ---------------------------------------------------------------------------
 
     def record_audit(self, event: AuditEvent) -> None:

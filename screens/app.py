@@ -13,6 +13,7 @@ where they are first used, not at the top of this module.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import importlib
 import logging
@@ -180,6 +181,7 @@ class KioskApp(App[None]):
                 self._write_later(self.store.delete_draft, self.settings.station)
             if not welcome_shown:
                 await self._go(self._welcome())
+        self._write_later(self._forget_stale_drafts)
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
@@ -226,6 +228,7 @@ class KioskApp(App[None]):
         self._set_accessible(False)
         self.live.refresh()  # a broken edit keeps the last good version and sets a notice
         await self._go(self._welcome())
+        self._write_later(self._forget_stale_drafts)
         self.call_after_refresh(collect_while_quiet)  # the last patient's screens
 
     async def _check_file_on_welcome(self) -> None:
@@ -437,6 +440,14 @@ class KioskApp(App[None]):
             return call(*args)
 
         self._write_later(write_once_painted)
+
+    def _forget_stale_drafts(self) -> None:
+        """Any station's draft too old to be offered again goes (on the writer thread): a
+        browser tab's kiosk killed outright cannot delete its own, and a patient's answers
+        must not stay on disk for nobody."""
+        from screens.check_in import DRAFT_MAX_AGE
+
+        self.store.delete_drafts_older_than(dt.datetime.now(dt.UTC) - DRAFT_MAX_AGE)
 
     async def _load_draft(self) -> Draft | None:
         """This station's draft; one that cannot be read is logged and treated as none."""

@@ -182,6 +182,23 @@ def test_drafts_save_load_replace_and_delete(store: Store, questionnaire: Questi
     store.delete_draft("tablet-1")  # deleting twice is fine (reset after submit)
 
 
+def test_drafts_too_old_to_offer_are_forgotten_whatever_their_station(
+        store: Store, questionnaire: Questionnaire) -> None:
+    pin = QuestionnairePin.of(questionnaire)
+    now = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+    for station, minutes_ago in (("web-0a1b2c3d", 95), ("front-desk", 31), ("tablet-2", 5)):
+        store.save_draft(Draft(station=station, questionnaire=pin, language="en",
+                               answers={"full_name": "Ana"}, section_index=1,
+                               updated_at=now - dt.timedelta(minutes=minutes_ago)))
+    assert store.delete_drafts_older_than(now - dt.timedelta(minutes=30)) == 2
+    assert store.load_draft("web-0a1b2c3d") is None and store.load_draft("front-desk") is None
+    assert store.load_draft("tablet-2") is not None
+    assert store.delete_drafts_older_than(now - dt.timedelta(minutes=30)) == 0
+    assert "Ana" in (store.root / "drafts.json").read_text(encoding="utf-8")  # tablet-2's
+    assert store.delete_drafts_older_than(now) == 1
+    assert "Ana" not in (store.root / "drafts.json").read_text(encoding="utf-8")
+
+
 def test_drafts_are_not_intakes(store: Store, questionnaire: Questionnaire) -> None:
     store.save_draft(Draft(station="t1", questionnaire=QuestionnairePin.of(questionnaire),
                            language="en", answers={"full_name": "Ana"}, section_index=0))

@@ -119,6 +119,29 @@ async def test_a_draft_older_than_30_minutes_is_deleted_not_offered(make_kiosk: 
     assert make_kiosk.store.load_draft(STATION) is None
 
 
+async def test_stale_drafts_of_other_stations_go_too(make_kiosk: Any) -> None:
+    """A browser tab's kiosk killed outright leaves its draft: the next kiosk to start,
+    or to come back to Welcome, deletes it once it is too old to be offered."""
+    orphan = seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=1,
+                        minutes_ago=95)
+    make_kiosk.store.delete_draft(STATION)
+    make_kiosk.store.save_draft(orphan.model_copy(update={"station": "web-0a1b2c3d"}))
+    recent = seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Eva"}, section_index=1,
+                        minutes_ago=2)
+    make_kiosk.store.save_draft(recent.model_copy(update={"station": "web-9f8e7d6c"}))
+    make_kiosk.store.delete_draft(STATION)
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.store_settled()
+        assert make_kiosk.store.load_draft("web-0a1b2c3d") is None
+        assert make_kiosk.store.load_draft("web-9f8e7d6c") is not None  # its tab may be alive
+        make_kiosk.store.save_draft(orphan.model_copy(update={"station": "web-11223344"}))
+        await Patient(pilot).start()
+        await app.show_welcome()  # as after the QR screen, or the idle reset
+        await app.store_settled()
+        assert make_kiosk.store.load_draft("web-11223344") is None
+
+
 async def test_ctrl_c_ctrl_q_and_the_command_palette_do_nothing_for_patients(
         make_kiosk: Any) -> None:
     app = make_kiosk(EVERY_TYPE)
