@@ -233,10 +233,11 @@ class KioskApp(App[None]):
 
     async def _check_file_on_welcome(self) -> None:
         """While nobody is checking in, notice a file edit (or a broken one) by itself."""
+        if self.check_in is None:
+            collect_if_due()  # (the viewer may be serving; staff may have F12's screen up)
         welcome = self.screen
         if not isinstance(welcome, WelcomeScreen) or self._redrawing_welcome:
             return
-        collect_if_due()
         problem = self.live.problem
         if self.live.refresh() or self.live.problem != problem:
             await self._redraw_welcome(welcome)
