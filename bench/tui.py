@@ -136,8 +136,8 @@ def watch_frames(app: KioskApp, painted: Callable[[Screen[Any]], None]) -> None:
     app._display = display_and_note  # type: ignore[method-assign]
 
 
-async def time_nexts(size: tuple[int, int], check_ins: int) -> NextTimes:
-    """Times of each Next between sections, over several check-ins."""
+async def time_nexts(size: tuple[int, int]) -> NextTimes:
+    """Times of each Next between sections in one check-in (run it in a fresh process)."""
     times = NextTimes()
     live = LiveQuestionnaire.load(BUNDLED_QUESTIONNAIRE)
     questionnaire = live.current
@@ -152,46 +152,45 @@ async def time_nexts(size: tuple[int, int], check_ins: int) -> NextTimes:
                     and screen.page in getattr(screen.focused, "ancestors", ()):
                 frame["wall"], frame["cpu"] = time.perf_counter(), time.process_time()
 
-        for _ in range(check_ins):
-            store.save_draft(Draft(station="bench", questionnaire=QuestionnairePin.of(
-                questionnaire), language="en", answers=complete_answers(), section_index=0,
-                updated_at=dt.datetime.now(dt.UTC)))
-            app = KioskApp(KioskParts(live, store, Settings(station="bench"),
-                                      "http://kiosk.lan:8765"))
-            watch_frames(app, painted)
-            async with app.run_test(size=size) as pilot:
+        store.save_draft(Draft(station="bench", questionnaire=QuestionnairePin.of(
+            questionnaire), language="en", answers=complete_answers(), section_index=0,
+            updated_at=dt.datetime.now(dt.UTC)))
+        app = KioskApp(KioskParts(live, store, Settings(station="bench"),
+                                  "http://kiosk.lan:8765"))
+        watch_frames(app, painted)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.click("#resume")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            while isinstance(app.screen, SectionScreen):
+                screen = app.screen
                 await pilot.pause()
-                await pilot.click("#resume")
-                await pilot.pause()
-                await app.workers.wait_for_complete()
-                while isinstance(app.screen, SectionScreen):
-                    screen = app.screen
-                    await pilot.pause()
-                    # The patient reads: the kiosk builds the following page meanwhile.
-                    await asyncio.sleep(READING_SECONDS)
-                    following = app.check_in.next_section(screen.index) if app.check_in \
-                        else None
-                    if following is None:
-                        break
-                    settled = asyncio.Event()
-                    frame.clear()
-                    showing[:] = [following]
-                    wall, cpu = time.perf_counter(), time.process_time()
-                    app.post_message(events.Key("ctrl+n", None))
-                    while screen.index != following:
-                        await asyncio.sleep(0)
-                    screen.call_after_refresh(settled.set)
-                    await settled.wait()
-                    times.settled.append(time.perf_counter() - wall)
-                    while "wall" not in frame:
-                        await asyncio.sleep(0)
-                    times.walls.append(frame["wall"] - wall)
-                    times.cpus.append(frame["cpu"] - cpu)
+                # The patient reads: the kiosk builds the following page meanwhile.
+                await asyncio.sleep(READING_SECONDS)
+                following = app.check_in.next_section(screen.index) if app.check_in \
+                    else None
+                if following is None:
+                    break
+                settled = asyncio.Event()
+                frame.clear()
+                showing[:] = [following]
+                wall, cpu = time.perf_counter(), time.process_time()
+                app.post_message(events.Key("ctrl+n", None))
+                while screen.index != following:
+                    await asyncio.sleep(0)
+                screen.call_after_refresh(settled.set)
+                await settled.wait()
+                times.settled.append(time.perf_counter() - wall)
+                while "wall" not in frame:
+                    await asyncio.sleep(0)
+                times.walls.append(frame["wall"] - wall)
+                times.cpus.append(frame["cpu"] - cpu)
     return times
 
 
 def nexts_in_fresh_kiosks(size: tuple[int, int], check_ins: int) -> NextTimes:
-    """``time_nexts`` for one check-in at a time, each in a new Python process."""
+    """``time_nexts`` for ``check_ins`` check-ins, each in a new Python process."""
     times = NextTimes()
     for _ in range(check_ins):
         done = subprocess.run([sys.executable, __file__, "--one-check-in", f"{size[0]}x{size[1]}"],
@@ -214,7 +213,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.one_check_in:  # a child of nexts_in_fresh_kiosks: print one check-in's times
         width, height = map(int, args.one_check_in.split("x"))
-        times = asyncio.run(time_nexts((width, height), 1))
+        times = asyncio.run(time_nexts((width, height)))
         print(json.dumps({"walls": times.walls, "cpus": times.cpus, "settled": times.settled}))
         return
     rounds, check_ins = (2, 1) if args.quick else (9, 3)

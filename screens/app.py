@@ -168,19 +168,9 @@ class KioskApp(App[None]):
 
     async def _begin(self, welcome_shown: bool) -> None:
         """Offer this station's draft to continue, else show Welcome (if not shown already)."""
-        from screens.check_in import draft_is_resumable
-
         self.set_interval(self.file_check_seconds, self._check_file_on_welcome)
-        draft = await self._load_draft()
-        if draft is not None and draft_is_resumable(draft, self.live.current):
-            self._pending_draft = draft
-            await self._go(ResumeScreen(draft.language))
-            self._start_idle_watch()
-        else:
-            if draft is not None:
-                self._write_later(self.store.delete_draft, self.settings.station)
-            if not welcome_shown:
-                await self._go(self._welcome())
+        if not await self._offer_draft() and not welcome_shown:
+            await self._go(self._welcome())
         self._write_later(self._forget_stale_drafts)
         self.call_after_refresh(self._after_first_paint)
 
@@ -450,6 +440,22 @@ class KioskApp(App[None]):
 
         self.store.delete_drafts_older_than(dt.datetime.now(dt.UTC) - DRAFT_MAX_AGE)
 
+    async def _offer_draft(self) -> bool:
+        """Ask to continue this station's draft if it can be; one that cannot is deleted.
+        True when the question is on screen."""
+        from screens.check_in import draft_is_resumable
+
+        draft = await self._load_draft()
+        if draft is None:
+            return False
+        if not draft_is_resumable(draft, self.live.current):
+            self._write_later(self.store.delete_draft, self.settings.station)
+            return False
+        self._pending_draft = draft
+        await self._go(ResumeScreen(draft.language))
+        self._start_idle_watch()
+        return True
+
     async def _load_draft(self) -> Draft | None:
         """This station's draft; one that cannot be read is logged and treated as none."""
         try:
@@ -558,14 +564,7 @@ class KioskApp(App[None]):
         await self._go(NoticeScreen(language))
 
     async def on_notice_screen_closed(self) -> None:
-        from screens.check_in import draft_is_resumable
-
-        draft = await self._load_draft()
-        if draft is not None and draft_is_resumable(draft, self.live.current):
-            self._pending_draft = draft
-            await self._go(ResumeScreen(draft.language))
-            self._start_idle_watch()
-        else:
+        if not await self._offer_draft():
             await self.show_welcome()
 
 

@@ -98,8 +98,7 @@ class ItemWidget(Widget):
         """
         if self._answering and not self._problem:
             self.styles.border_left = ("thick", theme_color(self.app, "accent"))
-        else:
-            self.styles.clear_rule("border_left")  # back to the stylesheet's
+        elif self.styles.clear_rule("border_left"):  # back to the stylesheet's
             self.refresh()
 
     @property

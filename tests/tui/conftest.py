@@ -1,28 +1,16 @@
 """Fixtures for the kiosk screen tests: a real KioskApp on a real store in a temporary folder.
 
-Textual's ``App.run_test`` is async; ``async def`` tests here run on a fresh event
-loop each (no async plugin needed).
+``async def`` tests run through the hook in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from kiosk_setup import KioskFactory
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-    asyncio.run(pyfuncitem.obj(**arguments))
-    return True
 
 
 @pytest.fixture
