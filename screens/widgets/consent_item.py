@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from kiosk.questionnaire import ConsentItem
 from kiosk.text import strip_controls
+from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_list import ChoiceList
 from screens.widgets.item_widget import ItemWidget
 from screens.widgets.multi_choice_item import CHECKBOX_MARKS
@@ -57,10 +58,10 @@ class ConsentItemWidget(ItemWidget):
         self.focus_control(self.query_one(PatientInput) if self._agreed
                            else self.query_one(ChoiceList))
 
-    def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
+    def on_choice_group_toggled(self, event: ChoiceGroup.Toggled) -> None:
         event.stop()
         self._agreed = not self._agreed
-        event.choice_list.show_chosen([0] if self._agreed else [])
+        event.group.show_chosen([0] if self._agreed else [])
         self.announce_change()
 
     def on_input_changed(self, event: Input.Changed) -> None:

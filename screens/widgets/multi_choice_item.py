@@ -8,6 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 
 from kiosk.questionnaire import MultiChoiceItem
+from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_list import ChoiceList
 from screens.widgets.item_widget import ItemWidget
 
@@ -57,6 +58,6 @@ class MultiChoiceItemWidget(ItemWidget):
         self._show()
         self.announce_change()
 
-    def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
+    def on_choice_group_toggled(self, event: ChoiceGroup.Toggled) -> None:
         event.stop()
         self.toggle(event.index)

@@ -11,7 +11,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from screens.widgets.choice_list import ChoiceList
+from screens.widgets.choice_group import ChoiceGroup
+from screens.widgets.choice_row import ChoiceRow
 from screens.widgets.plain import plain, stylesheet
 
 # A second digit typed this soon after the first makes a two-digit number ("1", "0" = 10).
@@ -45,7 +46,7 @@ class RatingStrip(Widget):
         self._last_digit: tuple[int, float] | None = None
 
     def compose(self) -> ComposeResult:
-        yield ChoiceList([str(n) for n in range(self.low, self.high + 1)], row=True)
+        yield ChoiceRow([str(n) for n in range(self.low, self.high + 1)])
         low_label, high_label = self._labels
         if low_label or high_label:
             with Horizontal(classes="end-labels"):
@@ -55,7 +56,7 @@ class RatingStrip(Widget):
                              classes="high-label")
 
     def on_mount(self) -> None:
-        choices = self.query_one(ChoiceList)
+        choices = self.query_one(ChoiceRow)
         if self.value is not None:
             choices.cursor = self.value - self.low
             choices.show_chosen([self.value - self.low])
@@ -63,18 +64,18 @@ class RatingStrip(Widget):
             choices.cursor = (self.high - self.low) // 2
 
     @property
-    def choices(self) -> ChoiceList:
+    def choices(self) -> ChoiceRow:
         """The focusable row of numbered tiles."""
-        return self.query_one(ChoiceList)
+        return self.query_one(ChoiceRow)
 
     def choose(self, value: int) -> None:
         """Choose ``value`` as if the patient tapped it."""
-        self.query_one(ChoiceList).press(value - self.low)
+        self.query_one(ChoiceRow).press(value - self.low)
 
-    def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
+    def on_choice_group_toggled(self, event: ChoiceGroup.Toggled) -> None:
         event.stop()
         self.value = self.low + event.index
-        event.choice_list.show_chosen([event.index])
+        event.group.show_chosen([event.index])
         self.post_message(self.Changed(self, self.value))
 
     def on_key(self, event: events.Key) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 
 from kiosk.questionnaire import SingleChoiceItem
+from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_list import ChoiceList
 from screens.widgets.item_widget import ItemWidget
 
@@ -42,8 +43,8 @@ class SingleChoiceItemWidget(ItemWidget):
     def focus_input(self) -> None:
         self.focus_control(self.query_one(ChoiceList))
 
-    def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
+    def on_choice_group_toggled(self, event: ChoiceGroup.Toggled) -> None:
         event.stop()
         self._answer = self.item.options[event.index].value
-        event.choice_list.show_chosen([event.index])
+        event.group.show_chosen([event.index])
         self.announce_change()

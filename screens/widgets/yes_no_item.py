@@ -8,7 +8,8 @@ from textual import events
 from textual.app import ComposeResult
 
 from kiosk.questionnaire import YesNoItem
-from screens.widgets.choice_list import ChoiceList
+from screens.widgets.choice_group import ChoiceGroup
+from screens.widgets.choice_row import ChoiceRow
 from screens.widgets.item_widget import ItemWidget
 from screens.widgets.wording import word
 
@@ -25,12 +26,11 @@ class YesNoItemWidget(ItemWidget):
         self._answer: bool | None = self._initial if isinstance(self._initial, bool) else None
 
     def compose_answer(self) -> ComposeResult:
-        yield ChoiceList([word("yes", self.language), word("no", self.language)], row=True,
-                         classes="yes-no")
+        yield ChoiceRow([word("yes", self.language), word("no", self.language)])
 
     def on_mount(self) -> None:
         if self._answer is not None:
-            choices = self.query_one(ChoiceList)
+            choices = self.query_one(ChoiceRow)
             choices.cursor = _ANSWERS.index(self._answer)
             choices.show_chosen([choices.cursor])
 
@@ -39,16 +39,16 @@ class YesNoItemWidget(ItemWidget):
         return self._answer
 
     def focus_input(self) -> None:
-        self.focus_control(self.query_one(ChoiceList))
+        self.focus_control(self.query_one(ChoiceRow))
 
-    def on_choice_list_toggled(self, event: ChoiceList.Toggled) -> None:
+    def on_choice_group_toggled(self, event: ChoiceGroup.Toggled) -> None:
         event.stop()
         self._answer = _ANSWERS[event.index]
-        event.choice_list.show_chosen([event.index])
+        event.group.show_chosen([event.index])
         self.announce_change()
 
     def on_key(self, event: events.Key) -> None:
         keys = (word("yes_key", self.language), word("no_key", self.language))
         if event.character is not None and event.character.lower() in keys:
             event.stop()
-            self.query_one(ChoiceList).press(keys.index(event.character.lower()))
+            self.query_one(ChoiceRow).press(keys.index(event.character.lower()))

@@ -36,7 +36,9 @@ from kiosk.questionnaire import (
 )
 from screens.app import KioskApp
 from screens.widgets.body_figure import BodyFigure
-from screens.widgets.choice_tile import ChoiceTile
+from screens.widgets.choice_group import ChoiceGroup
+from screens.widgets.choice_list import ChoiceList
+from screens.widgets.choice_row import ChoiceRow
 
 TYPED_LIMIT = 6  # longer texts arrive as a paste (an on-screen keyboard's suggestion)
 
@@ -73,6 +75,17 @@ class Patient:
             self.app.post_message(event(None, x, y, 0, 0, 1, False, False, False,
                                         screen_x=x, screen_y=y))
         await self.pilot.pause()
+
+    async def choose(self, holder: Widget, index: int) -> None:
+        """Tap choice ``index`` (a tile, a Yes/No, a scale point) of the one group in ``holder``."""
+        group = holder.query_one(ChoiceGroup)
+        if isinstance(group, ChoiceList):
+            await self.tap(group.tiles[index])
+            return
+        assert isinstance(group, ChoiceRow)
+        await self._into_view(group)
+        tile = group.tile_region(index).translate(group.content_region.offset)
+        await self.tap_at(tile.x + tile.width // 2, tile.y + tile.height // 2, group)
 
     async def start(self, language: str = "en") -> None:
         if language != self.app.live.current.default_language:
@@ -124,23 +137,23 @@ class Patient:
         elif isinstance(item, LongTextItem):
             await self.type_into(widget.query_one(TextArea), value)
         elif isinstance(item, YesNoItem):
-            await self.tap(widget.query(ChoiceTile)[0 if value else 1])
+            await self.choose(widget, 0 if value else 1)
         elif isinstance(item, SingleChoiceItem):
             values = [option.value for option in item.options]
-            await self.tap(widget.query(ChoiceTile)[values.index(value)])
+            await self.choose(widget, values.index(value))
         elif isinstance(item, MultiChoiceItem):
             values = [option.value for option in item.options]
             for chosen in value:
-                await self.tap(widget.query(ChoiceTile)[values.index(chosen)])
+                await self.choose(widget, values.index(chosen))
         elif isinstance(item, ScaleItem):
-            await self.tap(widget.query(ChoiceTile)[value - item.min])
+            await self.choose(widget, value - item.min)
         elif isinstance(item, BodyMapItem):
             for region_id in value:
                 await self.tap_region(widget.query_one(BodyFigure), region_id)
         elif isinstance(item, ActivitiesItem):
             await self.write_activities(widget, value)
         elif isinstance(item, ConsentItem):
-            await self.tap(widget.query(ChoiceTile)[0])  # "I agree"
+            await self.choose(widget, 0)  # "I agree"
             await self.type_into(widget.query_one(Input), value["name"])
         elif not isinstance(item, InfoItem):
             raise AssertionError(f"no way to answer a {item.type} item")
@@ -173,7 +186,7 @@ class Patient:
                 await self.tap(widget.query_one(".add", Button))
             line = widget.query(".activity-row")[number]
             await self.type_into(line.query_one(Input), row["activity"])
-            await self.tap(line.query(ChoiceTile)[row["rating"]])
+            await self.choose(line, row["rating"])
 
     async def answer_section(self, answers: dict[str, Any]) -> None:
         """Answer every shown item of the current section that ``answers`` has a value for."""

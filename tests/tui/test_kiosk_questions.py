@@ -11,7 +11,6 @@ from textual.widgets import Input
 from screens.done_screen import DoneScreen
 from screens.review_screen import ReviewScreen
 from screens.section_screen import SectionScreen
-from screens.widgets.choice_tile import ChoiceTile
 
 REVIEW = 3  # the every-type questionnaire has three sections; index 3 is the review
 
@@ -39,8 +38,8 @@ async def test_a_follow_up_appears_at_once_and_takes_its_answer_when_it_goes(
         patient = Patient(pilot)
         await patient.start()
         assert not is_shown(app, "blood_thinner_name")
-        tiles = app.screen.query_one("#item-blood_thinners").query(ChoiceTile)
-        await patient.tap(tiles[0])  # Yes
+        thinners = app.screen.query_one("#item-blood_thinners")
+        await patient.choose(thinners, 0)  # Yes
         assert is_shown(app, "blood_thinner_name")
         page = app.screen.page
         place = page.children.index(app.screen.query_one("#item-blood_thinner_name"))
@@ -48,12 +47,12 @@ async def test_a_follow_up_appears_at_once_and_takes_its_answer_when_it_goes(
                                 "Warfarin")
         assert app.check_in.answers["blood_thinner_name"] == "Warfarin"
 
-        await patient.tap(tiles[1])  # No: the follow-up goes, and its answer with it
+        await patient.choose(thinners, 1)  # No: the follow-up goes, and its answer with it
         assert not is_shown(app, "blood_thinner_name")
         assert "blood_thinner_name" not in app.check_in.answers
         assert "Warfarin" not in await patient.sees("Do you take a blood thinner?")
 
-        await patient.tap(tiles[0])  # Yes again: an empty question, not the old answer
+        await patient.choose(thinners, 0)  # Yes again: an empty question, not the old answer
         assert is_shown(app, "blood_thinner_name")
         assert app.screen.query_one("#item-blood_thinner_name Input", Input).value == ""
         assert page.children.index(app.screen.query_one("#item-blood_thinner_name")) == place
@@ -76,7 +75,7 @@ async def test_next_on_an_incomplete_section_says_what_is_missing_and_focuses_it
 
         await patient.type_into(app.screen.query_one("#item-full_name Input", Input), "Ana")
         await patient.type_into(app.screen.query_one("#item-age Input", Input), "130")
-        await patient.tap(app.screen.query_one("#item-blood_thinners").query(ChoiceTile)[1])
+        await patient.choose(app.screen.query_one("#item-blood_thinners"), 1)
         await patient.press("ctrl+n")  # the Next key
         assert app.screen.index == 0
         assert problem_of(app, "full_name") is None
@@ -129,7 +128,7 @@ async def test_edit_from_review_returns_to_review_with_the_other_answers_intact(
         await patient.tap("#edit-1")  # "Your pain"
         assert isinstance(app.screen, SectionScreen) and app.screen.index == 1
         assert "Review" in str(app.screen.query_one("#next").label)
-        await patient.tap(app.screen.query_one("#item-pain_now").query(ChoiceTile)[3])
+        await patient.choose(app.screen.query_one("#item-pain_now"), 3)
         await patient.next()
         assert isinstance(app.screen, ReviewScreen)
         shown = await patient.sees("3 of 10")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from widget_harness import find_text
+from rich.style import Style
+from textual.color import Color
+from widget_harness import find_text, tile_cells, tile_centre
 
+from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_list import ChoiceList
+from screens.widgets.choice_row import ChoiceRow
 from screens.widgets.choice_tile import ChoiceTile
 
 PAIN = {"id": "pain", "type": "scale", "label": "Pain right now",
@@ -19,21 +23,36 @@ CONDITIONS = {"id": "conditions", "type": "multi_choice", "label": "Do you have 
 
 
 def chosen_labels(app, item_id: str) -> list[str]:
-    tiles = app.widget(item_id).query(ChoiceTile)
-    return [tile.label for tile in tiles if tile.chosen]
+    group = app.widget(item_id).query_one(ChoiceGroup)
+    if isinstance(group, ChoiceRow):
+        return [group.labels[index] for index in sorted(group.chosen)]
+    return [tile.label for tile in group.tiles if tile.chosen]
+
+
+def label_style(app, row: ChoiceRow, index: int) -> Style:
+    """The style a tile's label is painted in (its first letter, inside the border)."""
+    inside = tile_cells(app, row, index)[1][1:-1]
+    return next(style for character, style in inside if character.strip())
+
+
+def rgb(color) -> tuple[int, int, int]:
+    return tuple(color.triplet)
 
 
 async def test_pain_scale_taps_and_digit_keys(harness) -> None:
     app = harness(PAIN)
     async with app.run_test(size=(80, 24)) as pilot:
-        tiles = list(app.widget("pain").query(ChoiceTile))
-        assert [tile.label for tile in tiles] == [str(n) for n in range(11)]
-        assert all(tile.region.height >= 3 for tile in tiles)  # a finger-sized target
-        assert tiles[-1].region.right <= 80  # all eleven fit an 80-column screen
+        row = app.widget("pain").query_one(ChoiceRow)
+        assert row.labels == [str(n) for n in range(11)]
+        for index, label in enumerate(row.labels):  # eleven finger-sized tiles, all on screen
+            top, middle, bottom = ("".join(c for c, _ in line)
+                                   for line in tile_cells(app, row, index))
+            assert (top[0], top[-1], middle.strip("▊▎ "), bottom[0]) == ("▊", "▎", label, "▊")
+            assert row.tile_region(index).translate(row.content_region.offset).right <= 80
         find_text(app, "0 = No pain")
         find_text(app, "Worst pain imaginable = 10")
 
-        await pilot.click(tiles[7])
+        await pilot.click(row, offset=tile_centre(row, 7))
         assert app.widget("pain").value == 7
         assert chosen_labels(app, "pain") == ["7"]
 
@@ -47,14 +66,28 @@ async def test_pain_scale_taps_and_digit_keys(harness) -> None:
     assert app.changes == [("pain", 7), ("pain", 3), ("pain", 1), ("pain", 10), ("pain", 8)]
 
 
+async def test_a_tap_anywhere_on_a_tile_chooses_that_tile(harness) -> None:
+    app = harness(PAIN)
+    async with app.run_test(size=(120, 24)) as pilot:
+        row = app.widget("pain").query_one(ChoiceRow)
+        edge = row.content_region.offset - row.region.offset
+        for index in (0, 4, 10):
+            tile = row.tile_region(index)
+            for x, y in ((tile.x, 0), (tile.right - 1, 2)):  # its first and last columns
+                await pilot.click(row, offset=edge + (x, y))
+                assert app.widget("pain").value == index
+        widths = {row.tile_region(index).width for index in range(11)}
+        assert max(widths) - min(widths) <= 1  # the width shared out evenly
+
+
 async def test_yes_no_by_tap_by_arrows_and_by_letter(harness) -> None:
     app = harness(THINNERS)
     async with app.run_test(size=(80, 24)) as pilot:
         widget = app.widget("thinners")
         assert widget.value is None
-        yes, no = widget.query(ChoiceTile)
-        assert (yes.label, no.label) == ("Yes", "No")
-        await pilot.click(no)
+        row = widget.query_one(ChoiceRow)
+        assert row.labels == ["Yes", "No"]
+        await pilot.click(row, offset=tile_centre(row, 1))
         assert widget.value is False and chosen_labels(app, "thinners") == ["No"]
         await pilot.press("left", "enter")
         assert widget.value is True and chosen_labels(app, "thinners") == ["Yes"]
@@ -67,10 +100,36 @@ async def test_yes_no_speaks_spanish(harness) -> None:
     app = harness(THINNERS, language="es")
     async with app.run_test(size=(80, 24)) as pilot:
         widget = app.widget("thinners")
-        assert [tile.label for tile in widget.query(ChoiceTile)] == ["Sí", "No"]
+        assert widget.query_one(ChoiceRow).labels == ["Sí", "No"]
+        find_text(app, "Sí")
         widget.focus_input()
         await pilot.press("s")
         assert widget.value is True
+
+
+async def test_a_row_paints_chosen_pointed_at_and_cursor_tiles(harness) -> None:
+    app = harness(THINNERS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        row = app.widget("thinners").query_one(ChoiceRow)
+        plain_yes = label_style(app, row, 0)
+        assert label_style(app, row, 1) == plain_yes
+
+        await pilot.hover(row, offset=tile_centre(row, 1))
+        assert rgb(label_style(app, row, 1).bgcolor) != rgb(plain_yes.bgcolor)
+        await pilot.hover(app.widget("thinners"), offset=(0, 0))  # the pointer leaves
+        assert label_style(app, row, 1) == plain_yes
+
+        await pilot.click(row, offset=tile_centre(row, 1))
+        await pilot.hover(app.widget("thinners"), offset=(0, 0))
+        chosen = label_style(app, row, 1)
+        primary = Color.parse(app.theme_variables["primary"])
+        assert rgb(chosen.bgcolor) == primary.rgb and chosen.bold
+        # The keyboard cursor: a thick border, only while the row has the focus.
+        assert tile_cells(app, row, 1)[0][0][0] == "█"
+        row.blur()
+        await pilot.pause()
+        assert tile_cells(app, row, 1)[0][0][0] == "▊"
+        assert label_style(app, row, 0) == plain_yes
 
 
 async def test_single_choice_keeps_one_option(harness) -> None:
@@ -119,7 +178,12 @@ async def test_high_contrast_mode_fills_the_chosen_tile_white_on_black(harness) 
     app = harness(THINNERS)
     async with app.run_test(size=(80, 24)) as pilot:
         app.add_class("-accessible")  # what the Welcome screen's large-text switch sets
-        yes, no = app.widget("thinners").query(ChoiceTile)
-        await pilot.click(yes)
-        assert (yes.styles.background.rgb, yes.styles.color.rgb) == ((255, 255, 255), (0, 0, 0))
-        assert (no.styles.background.rgb, no.styles.color.rgb) == ((0, 0, 0), (255, 255, 255))
+        row = app.widget("thinners").query_one(ChoiceRow)
+        await pilot.click(row, offset=tile_centre(row, 0))
+        row.blur()
+        await pilot.pause()
+        yes, no = label_style(app, row, 0), label_style(app, row, 1)
+        assert (rgb(yes.bgcolor), rgb(yes.color)) == ((255, 255, 255), (0, 0, 0))
+        assert (rgb(no.bgcolor), rgb(no.color)) == ((0, 0, 0), (255, 255, 255))
+        border = tile_cells(app, row, 1)[0][0][1]  # the unchosen tile's border: white
+        assert rgb(border.color) == (255, 255, 255)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.widgets import Button
-from widget_harness import find_text
+from widget_harness import find_text, tile_centre
 
 from kiosk.logic import evaluate
 from kiosk.messages import message
 from screens.widgets.activity_row import ActivityRow
+from screens.widgets.choice_row import ChoiceRow
 from screens.widgets.choice_tile import ChoiceTile
 from screens.widgets.patient_input import PatientInput
 
@@ -63,7 +64,8 @@ async def test_activities_rows_are_written_rated_added_and_removed(harness) -> N
         widget.focus_input()
         await pilot.press(*"Lifting my son")
         first = widget.query_one(ActivityRow)
-        await pilot.click(list(first.query(ChoiceTile))[3])
+        rating = first.query_one(ChoiceRow)
+        await pilot.click(rating, offset=tile_centre(rating, 3))
         assert widget.value == [{"activity": "Lifting my son", "rating": 3}]
         find_text(app, "0 = Unable")
 

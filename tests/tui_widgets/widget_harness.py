@@ -8,9 +8,10 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
-from textual.geometry import Region
+from textual.geometry import Offset, Region
 
 from kiosk.questionnaire import Questionnaire
+from screens.widgets.choice_row import ChoiceRow
 from screens.widgets.item_factory import widget_for
 from screens.widgets.item_widget import ItemWidget
 
@@ -82,3 +83,14 @@ def find_text(app: App[Any], text: str) -> tuple[int, int]:
         if x >= 0:
             return x, y
     raise AssertionError(f"{text!r} is not on screen")
+
+
+def tile_centre(row: ChoiceRow, index: int) -> Offset:
+    """The middle of a row's tile ``index``, as an offset from the row's corner (for a click)."""
+    tile = row.tile_region(index).translate(row.content_region.offset - row.region.offset)
+    return Offset(tile.x + tile.width // 2, tile.y + tile.height // 2)
+
+
+def tile_cells(app: App[Any], row: ChoiceRow, index: int) -> list[list[Cell]]:
+    """The cells a row's tile ``index`` is painted with, border included."""
+    return screen_cells(app, row.tile_region(index).translate(row.content_region.offset))
