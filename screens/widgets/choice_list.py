@@ -1,51 +1,48 @@
-"""Options in a column of tiles (radio or checkbox marks), one stop for Tab."""
+"""Options one under another (radio or checkbox marks); long labels wrap inside their tile."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.app import ComposeResult
+from rich.cells import cell_len
+from textual.content import Content
+from textual.geometry import Region
 
-from screens.widgets.choice_group import ChoiceGroup
-from screens.widgets.choice_tile import ChoiceTile
-from screens.widgets.plain import stylesheet
+from screens.widgets.choice_group import ChoiceGroup, Tile
+
+_PADDING = 1  # a blank column inside the border either side of the label
 
 
 class ChoiceList(ChoiceGroup):
-    """A column of :class:`ChoiceTile` widgets: option labels can be long and wrap.
-
-    (A row of short choices, a scale or Yes/No, is a :class:`ChoiceRow`, drawn as
-    one widget.)
-    """
-
-    DEFAULT_CSS = stylesheet(__file__, "choice_list.tcss")
-    SCOPED_CSS = False  # so the stylesheet can restyle it in the App's -accessible mode
+    """Full-width tiles in a column; a chosen tile's mark shows it (``(•)``, ``[x]``) as
+    well as its fill, so the choice does not rest on colour alone."""
 
     def __init__(self, labels: Iterable[str], marks: tuple[str, str] | None = None,
                  **kwargs: object) -> None:
         super().__init__(labels, **kwargs)
-        self._marks = marks
+        self.marks = marks  # what precedes a label when not chosen / chosen: "( )", "(•)"
 
-    def compose(self) -> ComposeResult:
+    def lay_out(self, width: int) -> list[Tile]:
+        inside = max(1, width - 2 - 2 * _PADDING)
+        tiles = []
+        top = 0
         for label in self.labels:
-            yield ChoiceTile(label, self._marks)
+            if self.marks is None:
+                lines, chosen_lines = self._lines(label, inside), None
+            else:  # marks of one width, so choosing never rewraps the label
+                lines = self._lines(f"{self.marks[0]} {label}", inside)
+                chosen_lines = self._lines(f"{self.marks[1]} {label}", inside)
+            tiles.append(Tile(Region(0, top, width, len(lines) + 2), lines, chosen_lines))
+            top += len(lines) + 2
+        return tiles
 
-    @property
-    def tiles(self) -> list[ChoiceTile]:
-        return list(self.query_children(ChoiceTile))
+    @staticmethod
+    def _lines(text: str, inside: int) -> tuple[str, ...]:
+        """``text`` wrapped as Textual wraps a widget's text, padded to the tile's inside."""
+        pad = " " * _PADDING
+        wrapped = Content(text).wrap(inside) or [Content("")]
+        return tuple(pad + _padded(line.plain, inside) + pad for line in wrapped)
 
-    def show_chosen(self, indices: Iterable[int]) -> None:
-        wanted = set(indices)
-        for index, tile in enumerate(self.tiles):
-            tile.chosen = index in wanted
 
-    def watch_cursor(self, cursor: int) -> None:
-        for index, tile in enumerate(self.tiles):
-            tile.at_cursor = index == cursor
-
-    def on_mount(self) -> None:
-        self.watch_cursor(self.cursor)
-
-    def on_choice_tile_pressed(self, event: ChoiceTile.Pressed) -> None:
-        event.stop()
-        self.press(self.tiles.index(event.tile))
+def _padded(line: str, width: int) -> str:
+    return line + " " * max(0, width - cell_len(line))

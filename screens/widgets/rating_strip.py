@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import time
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events
-from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Static
+from textual.strip import Strip
 
 from screens.widgets.choice_group import ChoiceGroup
-from screens.widgets.choice_row import ChoiceRow
+from screens.widgets.choice_row import TILE_HEIGHT, ChoiceRow
 from screens.widgets.plain import plain, stylesheet
 
 # A second digit typed this soon after the first makes a two-digit number ("1", "0" = 10).
 _TWO_DIGIT_SECONDS = 1.0
 
 
-class RatingStrip(Widget):
-    """One rating on a whole-number scale, chosen by tapping a tile, arrows + Space, or digits."""
+class RatingStrip(ChoiceRow):
+    """One rating on a whole-number scale, chosen by tapping a tile, arrows + Space, or digits.
+
+    The end labels ("0 = No pain", "Worst pain imaginable = 10") are drawn under the
+    tiles by the strip itself, each in half the width, in ``rating-strip--ends``.
+    """
 
     DEFAULT_CSS = stylesheet(__file__, "rating_strip.tcss")
+    COMPONENT_CLASSES = {"rating-strip--ends"}
 
     class Changed(Message):
         """The patient chose ``value`` on this strip."""
@@ -38,44 +45,63 @@ class RatingStrip(Widget):
 
     def __init__(self, low: int, high: int, low_label: str = "", high_label: str = "",
                  value: int | None = None, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__([str(n) for n in range(low, high + 1)], **kwargs)
         self.low = low
         self.high = high
-        self._labels = (low_label, high_label)
         self.value = value if isinstance(value, int) and low <= value <= high else None
+        self._ends = (plain(f"{low} = {low_label}" if low_label else "").plain,
+                      plain(f"{high_label} = {high}" if high_label else "").plain)
+        self._end_lines: dict[int, list[str]] = {}
+        self._ends_style: RichStyle | None = None
         self._last_digit: tuple[int, float] | None = None
-
-    def compose(self) -> ComposeResult:
-        yield ChoiceRow([str(n) for n in range(self.low, self.high + 1)])
-        low_label, high_label = self._labels
-        if low_label or high_label:
-            with Horizontal(classes="end-labels"):
-                yield Static(plain(f"{self.low} = {low_label}" if low_label else ""),
-                             classes="low-label")
-                yield Static(plain(f"{high_label} = {self.high}" if high_label else ""),
-                             classes="high-label")
-
-    def on_mount(self) -> None:
-        choices = self.query_one(ChoiceRow)
         if self.value is not None:
-            choices.cursor = self.value - self.low
-            choices.show_chosen([self.value - self.low])
+            self.cursor = self.value - low
+            self.show_chosen([self.value - low])
         else:
-            choices.cursor = (self.high - self.low) // 2
+            self.cursor = (high - low) // 2
 
-    @property
-    def choices(self) -> ChoiceRow:
-        """The focusable row of numbered tiles."""
-        return self.query_one(ChoiceRow)
+    # -- the end labels -----------------------------------------------------------------
+
+    def end_lines(self, width: int) -> list[str]:
+        """The lines under the tiles: the low label wrapped in the left half, the high
+        label wrapped and right-aligned in the right half (none if neither is given)."""
+        if width not in self._end_lines:
+            self._end_lines[width] = _end_lines(*self._ends, width) if any(self._ends) else []
+        return self._end_lines[width]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return TILE_HEIGHT + len(self.end_lines(width))
+
+    def notify_style_update(self) -> None:
+        self._ends_style = None
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        if y < TILE_HEIGHT:
+            return super().render_line(y)
+        width = self.content_size.width
+        lines = self.end_lines(width)
+        if y - TILE_HEIGHT >= len(lines):
+            return Strip.blank(width, self._plain_style())
+        if self._ends_style is None:
+            styles = self.get_component_styles("rating-strip--ends")
+            under = self.background_colors[1]
+            colour = under + (under.get_contrast_text(styles.color.a) if styles.auto_color
+                              else styles.color)
+            self._ends_style = self._plain_style() + styles.text_style + RichStyle.from_color(
+                colour.rich_color)
+        return Strip([Segment(lines[y - TILE_HEIGHT], self._ends_style)], width)
+
+    # -- choosing -----------------------------------------------------------------------
 
     def choose(self, value: int) -> None:
         """Choose ``value`` as if the patient tapped it."""
-        self.query_one(ChoiceRow).press(value - self.low)
+        self.press(value - self.low)
 
     def on_choice_group_toggled(self, event: ChoiceGroup.Toggled) -> None:
         event.stop()
         self.value = self.low + event.index
-        event.group.show_chosen([event.index])
+        self.show_chosen([event.index])
         self.post_message(self.Changed(self, self.value))
 
     def on_key(self, event: events.Key) -> None:
@@ -92,3 +118,17 @@ class RatingStrip(Widget):
         self._last_digit = (number, now)
         if self.low <= number <= self.high:
             self.choose(number)
+
+
+def _end_lines(low: str, high: str, width: int) -> list[str]:
+    # Two halves as two 1fr columns would share the width; text wrapped as Textual wraps it.
+    left_width = width // 2
+    right_width = width - left_width
+    lefts = [line.plain for line in Content(low).wrap(left_width)] if left_width else []
+    rights = [line.plain for line in Content(high).wrap(right_width)] if right_width else []
+    count = max(len(lefts), len(rights), 1)
+    lefts += [""] * (count - len(lefts))
+    rights += [""] * (count - len(rights))
+    return [left + " " * max(0, left_width - cell_len(left))
+            + " " * max(0, right_width - cell_len(right)) + right
+            for left, right in zip(lefts, rights, strict=True)]

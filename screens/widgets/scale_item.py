@@ -32,7 +32,7 @@ class ScaleItemWidget(ItemWidget):
         return self._answer
 
     def focus_input(self) -> None:
-        self.focus_control(self.query_one(RatingStrip).choices)
+        self.focus_control(self.query_one(RatingStrip))
 
     def on_rating_strip_changed(self, event: RatingStrip.Changed) -> None:
         event.stop()

@@ -13,6 +13,7 @@ from typing import Any
 from kiosk_setup import screen_text
 from textual import events
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Input, TextArea
@@ -37,8 +38,6 @@ from kiosk.questionnaire import (
 from screens.app import KioskApp
 from screens.widgets.body_figure import BodyFigure
 from screens.widgets.choice_group import ChoiceGroup
-from screens.widgets.choice_list import ChoiceList
-from screens.widgets.choice_row import ChoiceRow
 
 TYPED_LIMIT = 6  # longer texts arrive as a paste (an on-screen keyboard's suggestion)
 
@@ -79,12 +78,9 @@ class Patient:
     async def choose(self, holder: Widget, index: int) -> None:
         """Tap choice ``index`` (a tile, a Yes/No, a scale point) of the one group in ``holder``."""
         group = holder.query_one(ChoiceGroup)
-        if isinstance(group, ChoiceList):
-            await self.tap(group.tiles[index])
-            return
-        assert isinstance(group, ChoiceRow)
-        await self._into_view(group)
-        tile = group.tile_region(index).translate(group.content_region.offset)
+        tile = group.tile_region(index)
+        await self._into_view(group, tile)
+        tile = tile.translate(group.content_region.offset)
         await self.tap_at(tile.x + tile.width // 2, tile.y + tile.height // 2, group)
 
     async def start(self, language: str = "en") -> None:
@@ -114,15 +110,21 @@ class Patient:
         await self.pilot.press(*keys)
         await self.pilot.pause()
 
-    async def _into_view(self, widget: Widget) -> None:
+    async def _into_view(self, widget: Widget, part: Region | None = None) -> None:
+        """Scroll ``widget`` (or ``part`` of it, relative to its content) onto the screen."""
         scroller = next((a for a in widget.ancestors if isinstance(a, VerticalScroll)), None)
         if scroller is None:
             return
+        target = widget.region if part is None else part.translate(widget.content_region.offset)
         visible = scroller.content_region
-        if not (visible.contains_region(widget.region) or (widget.region.height > visible.height
-                                                            and visible.overlaps(widget.region))):
+        if visible.contains_region(target) or (target.height > visible.height
+                                               and visible.overlaps(target)):
+            return
+        if part is None:
             scroller.scroll_to_widget(widget, animate=False, top=True)
-            await self.pilot.pause()
+        else:
+            scroller.scroll_to(y=scroller.scroll_y + target.y - visible.y, animate=False)
+        await self.pilot.pause()
 
     # -- answering ----------------------------------------------------------------------
 

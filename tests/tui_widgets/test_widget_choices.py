@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from rich.style import Style
 from textual.color import Color
-from widget_harness import find_text, tile_cells, tile_centre
+from widget_harness import find_text, tile_cells, tile_centre, tile_text
 
 from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_list import ChoiceList
 from screens.widgets.choice_row import ChoiceRow
-from screens.widgets.choice_tile import ChoiceTile
 
 PAIN = {"id": "pain", "type": "scale", "label": "Pain right now",
         "min_label": "No pain", "max_label": "Worst pain imaginable"}
@@ -24,14 +23,12 @@ CONDITIONS = {"id": "conditions", "type": "multi_choice", "label": "Do you have 
 
 def chosen_labels(app, item_id: str) -> list[str]:
     group = app.widget(item_id).query_one(ChoiceGroup)
-    if isinstance(group, ChoiceRow):
-        return [group.labels[index] for index in sorted(group.chosen)]
-    return [tile.label for tile in group.tiles if tile.chosen]
+    return [group.labels[index] for index in sorted(group.chosen)]
 
 
-def label_style(app, row: ChoiceRow, index: int) -> Style:
+def label_style(app, group: ChoiceGroup, index: int) -> Style:
     """The style a tile's label is painted in (its first letter, inside the border)."""
-    inside = tile_cells(app, row, index)[1][1:-1]
+    inside = tile_cells(app, group, index)[1][1:-1]
     return next(style for character, style in inside if character.strip())
 
 
@@ -136,33 +133,53 @@ async def test_single_choice_keeps_one_option(harness) -> None:
     app = harness(SEX)
     async with app.run_test(size=(80, 24)) as pilot:
         widget = app.widget("sex")
-        tiles = list(widget.query(ChoiceTile))
-        await pilot.click(tiles[1])
+        column = widget.query_one(ChoiceList)
+        await pilot.click(column, offset=tile_centre(column, 1))
         assert widget.value == "Male"
         await pilot.press("down", "enter")
         assert widget.value == "other"
         assert chosen_labels(app, "sex") == ["Another answer"]
-        assert "(•) Another answer" in tiles[2].render().plain
-        assert "( ) Male" in tiles[1].render().plain
+        assert tile_text(app, column, 2) == "(•) Another answer"
+        assert tile_text(app, column, 1) == "( ) Male"
+        assert label_style(app, column, 2).bold and not label_style(app, column, 1).bold
 
 
 async def test_exclusive_option_clears_the_others_and_is_cleared_by_them(harness) -> None:
     app = harness(CONDITIONS)
     async with app.run_test(size=(80, 30)) as pilot:
         widget = app.widget("conditions")
-        diabetes, epilepsy, none = widget.query(ChoiceTile)
-        await pilot.click(diabetes)
-        await pilot.click(epilepsy)
+        column = widget.query_one(ChoiceList)
+        for index in (0, 1):  # Diabetes, Epilepsy
+            await pilot.click(column, offset=tile_centre(column, index))
         assert widget.value == ["diabetes", "epilepsy"]
-        await pilot.click(none)
+        await pilot.click(column, offset=tile_centre(column, 2))  # None of these
         assert widget.value == ["none"]
         assert chosen_labels(app, "conditions") == ["None of these"]
+        assert [tile_text(app, column, index)[:3] for index in range(3)] == ["[ ]", "[ ]", "[x]"]
         await pilot.press("up", "up", "space")  # the keyboard way to Diabetes
         assert widget.value == ["diabetes"]
         await pilot.press("space")  # and unticked again
         assert widget.value is None
-        assert "[ ] Diabetes" in diabetes.render().plain
+        assert tile_text(app, column, 0) == "[ ] Diabetes"
     assert app.changes[-1] == ("conditions", None)
+
+
+async def test_a_long_option_wraps_inside_a_taller_tile_and_any_line_of_it_chooses_it(
+        harness) -> None:
+    long = "A much longer answer that cannot fit on one line of a narrow screen at all"
+    app = harness({**SEX, "options": ["Female", {"value": "long", "label": long}, "Male"]})
+    async with app.run_test(size=(60, 30)) as pilot:
+        column = app.widget("sex").query_one(ChoiceList)
+        heights = [column.tile_region(index).height for index in range(3)]
+        assert heights[0] == heights[2] == 3 and heights[1] > 3
+        assert tile_text(app, column, 1) == f"( ) {long}"
+        corner = column.content_region.offset - column.region.offset
+        middle = column.tile_region(1)
+        for y in range(middle.y, middle.bottom):  # every row of it, borders too
+            await pilot.click(column, offset=corner + (middle.width // 3, y))
+            assert app.widget("sex").value == "long"
+            await pilot.click(column, offset=tile_centre(column, 2))
+            assert app.widget("sex").value == "Male"
 
 
 async def test_a_choice_question_is_one_stop_for_tab(harness) -> None:

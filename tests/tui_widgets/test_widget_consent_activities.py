@@ -10,8 +10,8 @@ from widget_harness import find_text, tile_centre
 from kiosk.logic import evaluate
 from kiosk.messages import message
 from screens.widgets.activity_row import ActivityRow
+from screens.widgets.choice_list import ChoiceList
 from screens.widgets.choice_row import ChoiceRow
-from screens.widgets.choice_tile import ChoiceTile
 from screens.widgets.patient_input import PatientInput
 
 NAME = {"id": "full_name", "type": "text", "label": "Your full name"}
@@ -41,7 +41,8 @@ async def test_consent_is_agreed_and_signed_and_the_core_checks_the_name(harness
         assert problems == {"consent": message("consent_name_match", "en", name="Ana Pérez")}
         await pilot.press("backspace", "z")
         assert evaluate(app.questionnaire, {**answers, "consent": widget.value}).ok
-        await pilot.click(widget.query_one(ChoiceTile))  # untick
+        agree = widget.query_one(ChoiceList)
+        await pilot.click(agree, offset=tile_centre(agree, 0))  # untick
         assert widget.value == {"agreed": False, "name": "Ana Perez", "signed_on": today}
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from textual import events
-from widget_harness import find_text, screen_cells, screen_lines
+from widget_harness import find_text, screen_cells, screen_lines, tile_centre
 
-from screens.widgets.choice_tile import ChoiceTile
+from screens.widgets.choice_list import ChoiceList
 from screens.widgets.patient_input import PatientInput
 
 HOSTILE_ITEMS = (
@@ -38,8 +38,8 @@ async def test_escape_sequences_never_reach_the_terminal(harness) -> None:
         assert not any("\x1b" in line for line in screen_lines(app))
         row = screen_cells(app)[y]
         assert row[x][1] == row[x + len("red option") - 1][1]  # not turned red
-        tile = app.widget("pick").query(ChoiceTile).first()
-        await pilot.click(tile)
+        options = app.widget("pick").query_one(ChoiceList)
+        await pilot.click(options, offset=tile_centre(options, 0))
         assert app.widget("pick").value == "a"
 
 

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.geometry import Offset, Region
 
 from kiosk.questionnaire import Questionnaire
-from screens.widgets.choice_row import ChoiceRow
+from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.item_factory import widget_for
 from screens.widgets.item_widget import ItemWidget
 
@@ -85,12 +85,19 @@ def find_text(app: App[Any], text: str) -> tuple[int, int]:
     raise AssertionError(f"{text!r} is not on screen")
 
 
-def tile_centre(row: ChoiceRow, index: int) -> Offset:
-    """The middle of a row's tile ``index``, as an offset from the row's corner (for a click)."""
-    tile = row.tile_region(index).translate(row.content_region.offset - row.region.offset)
+def tile_centre(group: ChoiceGroup, index: int) -> Offset:
+    """The middle of tile ``index``, as an offset from the group's corner (for a click)."""
+    tile = group.tile_region(index).translate(group.content_region.offset - group.region.offset)
     return Offset(tile.x + tile.width // 2, tile.y + tile.height // 2)
 
 
-def tile_cells(app: App[Any], row: ChoiceRow, index: int) -> list[list[Cell]]:
-    """The cells a row's tile ``index`` is painted with, border included."""
-    return screen_cells(app, row.tile_region(index).translate(row.content_region.offset))
+def tile_cells(app: App[Any], group: ChoiceGroup, index: int) -> list[list[Cell]]:
+    """The cells tile ``index`` is painted with, border included."""
+    return screen_cells(app, group.tile_region(index).translate(group.content_region.offset))
+
+
+def tile_text(app: App[Any], group: ChoiceGroup, index: int) -> str:
+    """The text painted inside tile ``index``'s border, its lines joined by spaces."""
+    lines = ["".join(character for character, _ in row[1:-1])
+             for row in tile_cells(app, group, index)[1:-1]]
+    return " ".join(" ".join(lines).split())
