@@ -91,7 +91,6 @@ class ChoiceGroup(Widget, can_focus=True):
         self._layouts: dict[int, list[Tile]] = {}
         self._looks: dict[tuple[bool, bool, bool], _TileLook] = {}
         self._base_style: RichStyle | None = None  # the group's own, between tiles
-        self._focused = False
 
     # -- what is chosen -----------------------------------------------------------------
 
@@ -190,7 +189,7 @@ class ChoiceGroup(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
-        cursor = self.cursor if self._focused else None
+        cursor = self.cursor if self.has_focus else None
         base = self._plain_style()
         segments: list[Segment] = []
         x = 0
@@ -241,12 +240,4 @@ class ChoiceGroup(Widget, can_focus=True):
             self.refresh()
 
     def watch_cursor(self) -> None:
-        self.refresh()
-
-    def on_focus(self) -> None:
-        self._focused = True
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self._focused = False
         self.refresh()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from textual.color import Color
-from widget_harness import find_text, tile_cells, tile_centre, tile_text
+from widget_harness import find_text, screen_lines, tile_cells, tile_centre, tile_text
 
 from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_list import ChoiceList
@@ -75,6 +75,19 @@ async def test_a_tap_anywhere_on_a_tile_chooses_that_tile(harness) -> None:
                 assert app.widget("pain").value == index
         widths = {row.tile_region(index).width for index in range(11)}
         assert max(widths) - min(widths) <= 1  # the width shared out evenly
+
+
+async def test_a_narrow_screen_still_shows_all_eleven_points_and_wraps_the_end_labels(
+        harness) -> None:
+    app = harness(PAIN)
+    async with app.run_test(size=(50, 24)):
+        row = app.widget("pain").query_one(ChoiceRow)
+        assert [tile_text(app, row, index) for index in range(11)] == row.labels
+        find_text(app, "0 = No pain")
+        _, y = find_text(app, "Worst pain")  # the right half: wrapped, flush right
+        lines = screen_lines(app)
+        assert lines[y].rstrip().endswith("Worst pain imaginable =")
+        assert lines[y + 1].strip() == "10" and lines[y + 1].rstrip().endswith("10")
 
 
 async def test_yes_no_by_tap_by_arrows_and_by_letter(harness) -> None:
