@@ -27,6 +27,7 @@ from kiosk.fhir_values import (
     canonical,
     full_url,
     instant,
+    part_texts,
     prefixed,
     section_link_id,
     texts,
@@ -88,13 +89,13 @@ def _response_items(questionnaire: Questionnaire, item: Item, value: Any,
     head = {"linkId": item.id, **texts(questionnaire, item.label, language)}
     if isinstance(item, ConsentItem):
         return [{**head, "item": [
-            _answered(f"{item.id}.agreed", "Agreed", {"valueBoolean": bool(value["agreed"])}),
-            _answered(f"{item.id}.name", "Name", {"valueString": value["name"]}),
-            _answered(f"{item.id}.signed_on", "Signed on", {"valueDate": value["signed_on"]})]}]
+            _answered(item, "agreed", language, {"valueBoolean": bool(value["agreed"])}),
+            _answered(item, "name", language, {"valueString": value["name"]}),
+            _answered(item, "signed_on", language, {"valueDate": value["signed_on"]})]}]
     if isinstance(item, ActivitiesItem):
         return [{**head, "item": [
-            _answered(f"{item.id}.activity", "Activity", {"valueString": row["activity"]}),
-            _answered(f"{item.id}.rating", "Rating (0-10)", {"valueInteger": row["rating"]})]}
+            _answered(item, "activity", language, {"valueString": row["activity"]}),
+            _answered(item, "rating", language, {"valueInteger": row["rating"]})]}
             for row in value]
     values = value if isinstance(item, MultiChoiceItem | BodyMapItem) else [value]
     answers = []
@@ -105,8 +106,8 @@ def _response_items(questionnaire: Questionnaire, item: Item, value: Any,
     return [{**head, "answer": answers}] if answers else []
 
 
-def _answered(link_id: str, text: str, answer: dict[str, Any]) -> dict[str, Any]:
-    return {"linkId": link_id, "text": text, "answer": [answer]}
+def _answered(item: Item, part: str, language: str, answer: dict[str, Any]) -> dict[str, Any]:
+    return {"linkId": f"{item.id}.{part}", **part_texts(part, language), "answer": [answer]}
 
 
 def flag_resources(intake: Intake) -> list[Resource]:

@@ -20,6 +20,7 @@ from kiosk.fhir_values import (
     UNIT,
     Resource,
     answer_value,
+    part_texts,
     prefixed,
     questionnaire_url,
     questionnaire_version,
@@ -144,23 +145,25 @@ def _shape(questionnaire: Questionnaire, item: Item) -> dict[str, Any]:
                        for region in regions]
             return {"type": "choice", "repeats": True, "answerOption": options}
         case ConsentItem():
+            others = questionnaire.languages
             return {"type": "group", "item": [
                 {"linkId": f"{item.id}.text", "text": questionnaire.text(item.text, language),
                  "type": "display"},
-                {"linkId": f"{item.id}.agreed", "text": "Agreed", "type": "boolean",
-                 "required": True},
-                {"linkId": f"{item.id}.name", "text": "Name", "type": "string",
-                 "required": True, "maxLength": 200},
-                {"linkId": f"{item.id}.signed_on", "text": "Signed on", "type": "date",
-                 "required": True}]}
+                {"linkId": f"{item.id}.agreed", **part_texts("agreed", language, others),
+                 "type": "boolean", "required": True},
+                {"linkId": f"{item.id}.name", **part_texts("name", language, others),
+                 "type": "string", "required": True, "maxLength": 200},
+                {"linkId": f"{item.id}.signed_on", **part_texts("signed_on", language, others),
+                 "type": "date", "required": True}]}
         case ActivitiesItem():
+            others = questionnaire.languages
             return {"extension": _occurs(item), "type": "group", "repeats": True, "item": [
-                {"linkId": f"{item.id}.activity", "text": "Activity", "type": "string",
-                 "required": True, "maxLength": item.max_length},
+                {"linkId": f"{item.id}.activity", **part_texts("activity", language, others),
+                 "type": "string", "required": True, "maxLength": item.max_length},
                 {"extension": [{"url": MIN_VALUE, "valueInteger": 0},
                                {"url": MAX_VALUE, "valueInteger": 10}],
-                 "linkId": f"{item.id}.rating", "text": "Rating (0-10)", "type": "integer",
-                 "required": True}]}
+                 "linkId": f"{item.id}.rating", **part_texts("rating", language, others),
+                 "type": "integer", "required": True}]}
         case InfoItem():
             parts = [questionnaire.text(text, language) for text in (item.label, item.text,
                                                                       item.help)]

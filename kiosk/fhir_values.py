@@ -114,6 +114,28 @@ def translation(language: str, text: str) -> dict[str, Any]:
                                               {"url": "content", "valueString": text}]}
 
 
+# The parts of a consent and of a PSFS row: the format gives them no text of their own.
+PART_TEXTS: dict[str, dict[str, str]] = {
+    "agreed": {"en": "Agreed", "es": "Aceptado"},
+    "name": {"en": "Name", "es": "Nombre"},
+    "signed_on": {"en": "Signed on", "es": "Fecha de firma"},
+    "activity": {"en": "Activity", "es": "Actividad"},
+    "rating": {"en": "Rating (0-10)", "es": "Puntuación (0-10)"},
+}
+
+
+def part_texts(part: str, language: str, others: Iterable[str] = ()) -> dict[str, Any]:
+    """``{"text": ...}`` for a consent or PSFS part in ``language`` (English if it has none),
+    with the translation extension for the ``others`` it has."""
+    names = PART_TEXTS[part]
+    fields: dict[str, Any] = {"text": names.get(language, names["en"])}
+    translations = [translation(lang, names[lang]) for lang in others
+                    if lang in names and lang != language]
+    if translations:
+        fields["_text"] = {"extension": translations}
+    return fields
+
+
 def region_display(region_id: str, language: str, others: Iterable[str] = ()) -> dict[str, Any]:
     region = REGIONS_BY_ID[region_id]
     fields: dict[str, Any] = {"display": region.name(language)}

@@ -428,3 +428,31 @@ def test_the_consent_name_is_the_patients(bundled: Questionnaire):
     assert [child["linkId"] for child in consent["item"]] == [
         "consent.agreed", "consent.name", "consent.signed_on"]
     assert consent["item"][1]["answer"] == [{"valueString": PATIENT_NAME}]
+
+
+def test_consent_and_activity_parts_speak_the_patients_language(every_type: Questionnaire):
+    intake = build_intake(every_type, every_type_answers(), language="es")
+    response = fhir.response_resource(intake, every_type)
+    validate(response)
+    parts = {child["linkId"].split(".", 1)[1]: child["text"]
+             for group in response["item"] for item in group["item"]
+             for child in item.get("item", [])}
+    assert parts == {"agreed": "Aceptado", "name": "Nombre", "signed_on": "Fecha de firma",
+                     "activity": "Actividad", "rating": "Puntuación (0-10)"}
+
+
+def test_consent_and_activity_parts_carry_their_translations_in_the_questionnaire(
+        every_type: Questionnaire):
+    resource = fhir.questionnaire_resource(every_type)
+    validate(resource)
+    items = questionnaire_items(resource["item"])
+    parts = {link_id.split(".", 1)[1]: items[link_id] for link_id in (
+        "consent.agreed", "consent.name", "consent.signed_on", "psfs.activity", "psfs.rating")}
+    assert {part: item["text"] for part, item in parts.items()} == {
+        "agreed": "Agreed", "name": "Name", "signed_on": "Signed on",
+        "activity": "Activity", "rating": "Rating (0-10)"}
+    spanish = {part: item["_text"]["extension"][0]["extension"]
+               for part, item in parts.items()}
+    assert spanish["signed_on"] == [{"url": "lang", "valueCode": "es"},
+                                    {"url": "content", "valueString": "Fecha de firma"}]
+    assert len(spanish) == 5
