@@ -16,6 +16,8 @@ from rich.style import Style as RichStyle
 from textual import events
 from textual._border import get_box
 from textual.binding import Binding
+from textual.color import Color
+from textual.css.styles import RenderStyles
 from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -178,14 +180,19 @@ class ChoiceGroup(Widget, can_focus=True):
             edge, edge_colour = styles.border_top
             box = get_box(edge or "blank", Style(background=inner), Style(background=outer),
                           Style(foreground=outer + edge_colour))
-            # Worked out here: Textual's rich style for several components takes its
-            # colours from the last one only (the cursor's, which sets none).
-            colour = inner + (inner.get_contrast_text(styles.color.a) if styles.auto_color
-                              else styles.color)
-            label_style = self._plain_style() + styles.text_style + RichStyle.from_color(
-                colour.rich_color, inner.rich_color)
-            look = self._looks[key] = _TileLook(box, label_style)
+            look = self._looks[key] = _TileLook(box, self.component_text_style(styles, inner))
         return look
+
+    def component_text_style(self, styles: RenderStyles, background: Color) -> RichStyle:
+        """The style of text styled by (component) ``styles`` on ``background``.
+
+        Worked out here: Textual's rich style for several components takes its colours
+        from the last one only (a tile's cursor, which sets none).
+        """
+        colour = background + (background.get_contrast_text(styles.color.a)
+                               if styles.auto_color else styles.color)
+        return self._plain_style() + styles.text_style + RichStyle.from_color(
+            colour.rich_color, background.rich_color)
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width

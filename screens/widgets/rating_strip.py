@@ -84,12 +84,8 @@ class RatingStrip(ChoiceRow):
         if y - TILE_HEIGHT >= len(lines):
             return Strip.blank(width, self._plain_style())
         if self._ends_style is None:
-            styles = self.get_component_styles("rating-strip--ends")
-            under = self.background_colors[1]
-            colour = under + (under.get_contrast_text(styles.color.a) if styles.auto_color
-                              else styles.color)
-            self._ends_style = self._plain_style() + styles.text_style + RichStyle.from_color(
-                colour.rich_color)
+            self._ends_style = self.component_text_style(
+                self.get_component_styles("rating-strip--ends"), self.background_colors[1])
         return Strip([Segment(lines[y - TILE_HEIGHT], self._ends_style)], width)
 
     # -- choosing -----------------------------------------------------------------------
