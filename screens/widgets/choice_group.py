@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
-from textual._border import get_box
+from textual._border import get_box  # the pieces Textual draws a widget's border with
 from textual.binding import Binding
 from textual.color import Color
 from textual.css.styles import RenderStyles
