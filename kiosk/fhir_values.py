@@ -24,7 +24,7 @@ from kiosk.questionnaire import (
     TextItem,
     YesNoItem,
 )
-from kiosk.text import LocalText
+from kiosk.text import LocalText, localize
 
 Resource = dict[str, Any]
 
@@ -128,7 +128,7 @@ def part_texts(part: str, language: str, others: Iterable[str] = ()) -> dict[str
     """``{"text": ...}`` for a consent or PSFS part in ``language`` (English if it has none),
     with the translation extension for the ``others`` it has."""
     names = PART_TEXTS[part]
-    fields: dict[str, Any] = {"text": names.get(language, names["en"])}
+    fields: dict[str, Any] = {"text": localize(names, language)}
     translations = [translation(lang, names[lang]) for lang in others
                     if lang in names and lang != language]
     if translations:

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.answers import is_empty
 from kiosk.intake import QuestionnairePin
 from kiosk.logic import Evaluation, evaluate, visible_items
 from kiosk.questionnaire import Item, Questionnaire, Section
@@ -26,14 +27,14 @@ class CheckIn:
     questionnaire: Questionnaire
     language: str
     accessible: bool = False  # large text and high contrast, on for this patient only
-    answers: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)  # changed by set/drop_answer only
     section_index: int = 0  # len(sections) means the review
     editing_from_review: bool = False
     _checked: Evaluation | None = field(default=None, init=False, repr=False, compare=False)
 
     def set_answer(self, item_id: str, value: Any) -> None:
         """Keep ``value`` as the answer (``None`` or empty: no answer)."""
-        if value is None or value == "" or value == [] or value == {}:
+        if is_empty(value):
             self.drop_answer(item_id)
         else:
             self.answers[item_id] = value

@@ -239,3 +239,18 @@ def as_model(model: type[ModelT], data: Any, path: Path, what: str) -> ModelT:
         detail = error.errors(include_url=False)[0]
         where = ".".join(str(part) for part in detail["loc"]) or "entry"
         raise StoreDamaged(path, f"{what} ({where}: {detail['msg']})") from None
+
+
+# Who keeps a file's contents between reads (the viewer's records and sessions) checks
+# this first: the store only ever replaces a file whole, by renaming a new one over it.
+FileIdentity = tuple[int, int, int, int, int]
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """What changes whenever the store replaces the file (it always writes a new file and
+    renames it over the old one); ``None`` if there is no file."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)

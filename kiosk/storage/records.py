@@ -123,14 +123,11 @@ def locate(root: Path, id_or_short_code: str) -> tuple[str, Path]:
 
 
 def get(root: Path, id_or_short_code: str) -> Intake:
-    record_id = find_id(root, id_or_short_code)
-    day = _read_index(index_file(root, ID_INDEX, record_id), ID_INDEX_KIND).get(record_id)
-    if day is not None:
-        path = day_file(root, RECORDS, day)
-        with open_tinydb(path, DAY_KIND, FIELDS) as db:
-            document = db.table(TABLE).get(where("id") == record_id)
-        if isinstance(document, Document):
-            return to_intake(document, path)
+    record_id, path = locate(root, id_or_short_code)
+    with open_tinydb(path, DAY_KIND, FIELDS) as db:
+        document = db.table(TABLE).get(where("id") == record_id)
+    if isinstance(document, Document):
+        return to_intake(document, path)
     raise RecordNotFound(f"no record has the id or short code {id_or_short_code.strip()!r}")
 
 

@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 def template_environment() -> jinja2.Environment:
     """Templates with autoescaping always on: every answer is patient text."""
-    environment = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -41,7 +41,6 @@ def template_environment() -> jinja2.Environment:
         # The templates ship with the package: no stat of each one on every page.
         auto_reload=False,
     )
-    return environment
 
 
 @dataclass

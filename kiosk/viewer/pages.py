@@ -54,8 +54,6 @@ def kept_record(context: ViewerContext, ref: str) -> RecordPart:
         raise web.HTTPNotFound() from None
 
 
-
-
 async def shown_once_audited(request: web.Request,
                              prepare: Callable[[web.Request], Shown]) -> web.StreamResponse:
     """Prepare a page on the store thread, then send it only once its view is logged."""

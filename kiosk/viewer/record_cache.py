@@ -15,7 +15,6 @@ part if the record itself is unchanged.
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,26 +23,16 @@ from pathlib import Path
 from markupsafe import Markup
 
 from kiosk.intake import Intake
+from kiosk.storage.files import FileIdentity, file_identity
 from kiosk.storage.records import DayRecords
 from kiosk.store import Store
 
-FileIdentity = tuple[int, int, int, int, int]
 # About two months of a busy clinic (30 a day), so the records clinicians come back to at
 # follow-ups stay kept; about 30 KB each (parsed record and its HTML), some 60 MB in all.
 KEPT_RECORDS = 2_048
 # Parsed day files: the same two months at 30 records a day, about 200 KB a day file
 # (as parsed, before any record is checked as an intake), some 13 MB in all.
 KEPT_DAYS = 64
-
-
-def file_identity(path: Path) -> FileIdentity | None:
-    """What changes whenever the store replaces the file (it always writes a new file and
-    renames it over the old one); ``None`` if there is no file."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.storage.files import FileIdentity, file_identity
 from kiosk.store import Store
 from kiosk.viewer.accounts import SESSIONS_DOCUMENT
-from kiosk.viewer.record_cache import FileIdentity, file_identity
 
 IDLE_LIMIT_SECONDS = 8 * 3600
 # Last use is written at most this often: a durable write per page would slow every page.
