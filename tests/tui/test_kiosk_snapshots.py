@@ -2,17 +2,20 @@
 
 Regenerate after a deliberate change with ``pytest tests/tui/test_kiosk_snapshots.py
 --snapshot-update`` and look at every picture before committing it. The record id,
-short code and link are fixed, and no clock is on screen, so the pictures are stable.
+short code and link are fixed, no clock is on screen, and each picture is taken at rest
+(see ``at_rest``), so the pictures do not depend on the machine's speed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from kiosk_patient import Patient
 from kiosk_setup import EVERY_TYPE, every_type_answers, seed_draft
 from textual.pilot import Pilot
+from textual.widgets import Button, Input, TextArea
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 PAIN = 1  # the section with the body map
@@ -23,6 +26,28 @@ def focus_is_in(pilot: Pilot[Any], item_id: str) -> bool:
     focused = pilot.app.focused
     return focused is not None and any(node.id == f"item-{item_id}"
                                        for node in focused.ancestors_with_self)
+
+
+async def at_rest(pilot: Pilot[Any]) -> None:
+    """Hold the screen still, so a picture does not depend on how soon it was taken.
+
+    A tapped button shows the press for a fifth of a second, and a text box's cursor
+    blinks every half second: wait for the one, and show the other steadily.
+    """
+    screen = pilot.app.screen
+    await Patient(pilot).wait_until(
+        lambda: not any(button.has_class("-active") for button in screen.query(Button)))
+    for box in [*screen.query(Input), *screen.query(TextArea)]:
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+def then_at_rest(steps: Callable[[Pilot[Any]], Awaitable[None]]
+                 ) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await steps(pilot)
+        await at_rest(pilot)
+    return run_before
 
 
 async def resume_at_the_review(pilot: Pilot[Any]) -> None:
@@ -51,15 +76,11 @@ async def next_on_an_empty_section(pilot: Pilot[Any]) -> None:
     await patient.next()
     await patient.wait_until(lambda: focus_is_in(pilot, "full_name"))
     await patient.sees("Please check the highlighted questions.")
-    # Next stays on screen here, and shows a press for a fifth of a second: the picture
-    # is of the page at rest, not of however soon after the tap it was taken.
-    next_button = pilot.app.screen.query_one("#next")
-    await patient.wait_until(lambda: not next_button.has_class("-active"))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_welcome(snap_compare: Any, make_kiosk: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size)
+    assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size, run_before=at_rest)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -68,24 +89,24 @@ def test_body_map_section(snap_compare: Any, make_kiosk: Any, size: tuple[int, i
     del answers["pain_now"]  # the patient is about to rate it
     seed_draft(make_kiosk.store, EVERY_TYPE, answers, section_index=PAIN)
     assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size,
-                        run_before=resume_at_the_body_map)
+                        run_before=then_at_rest(resume_at_the_body_map))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_validation_error(snap_compare: Any, make_kiosk: Any, size: tuple[int, int]) -> None:
     assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size,
-                        run_before=next_on_an_empty_section)
+                        run_before=then_at_rest(next_on_an_empty_section))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_review(snap_compare: Any, make_kiosk: Any, size: tuple[int, int]) -> None:
     seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=REVIEW)
     assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size,
-                        run_before=resume_at_the_review)
+                        run_before=then_at_rest(resume_at_the_review))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_qr_code(snap_compare: Any, make_kiosk: Any, size: tuple[int, int]) -> None:
     seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=REVIEW)
     assert snap_compare(make_kiosk(EVERY_TYPE), terminal_size=size,
-                        run_before=resume_and_submit)
+                        run_before=then_at_rest(resume_and_submit))
