@@ -125,24 +125,24 @@ PART_TEXTS: dict[str, dict[str, str]] = {
 
 
 def part_texts(part: str, language: str, others: Iterable[str] = ()) -> dict[str, Any]:
-    """``{"text": ...}`` for a consent or PSFS part in ``language`` (English if it has none),
-    with the translation extension for the ``others`` it has."""
-    names = PART_TEXTS[part]
-    fields: dict[str, Any] = {"text": localize(names, language)}
-    translations = [translation(lang, names[lang]) for lang in others
-                    if lang in names and lang != language]
-    if translations:
-        fields["_text"] = {"extension": translations}
-    return fields
+    """``{"text": ...}`` for a consent or PSFS part; see ``fixed_texts``."""
+    return fixed_texts("text", PART_TEXTS[part], language, others)
 
 
 def region_display(region_id: str, language: str, others: Iterable[str] = ()) -> dict[str, Any]:
     region = REGIONS_BY_ID[region_id]
-    fields: dict[str, Any] = {"display": region.name(language)}
-    translations = [translation(lang, region.name(lang)) for lang in others
-                    if lang in ("en", "es") and lang != language]
+    return fixed_texts("display", {"en": region.name_en, "es": region.name_es}, language, others)
+
+
+def fixed_texts(key: str, names: dict[str, str], language: str,
+                others: Iterable[str]) -> dict[str, Any]:
+    """``{key: ...}`` for a text the kiosk itself words, in ``language`` (English if it has
+    none), with the translation extension for those of ``others`` it has."""
+    fields: dict[str, Any] = {key: localize(names, language)}
+    translations = [translation(lang, names[lang]) for lang in others
+                    if lang in names and lang != language]
     if translations:
-        fields["_display"] = {"extension": translations}
+        fields[f"_{key}"] = {"extension": translations}
     return fields
 
 

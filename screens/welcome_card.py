@@ -79,14 +79,14 @@ def read_welcome_card(data_dir: Path, key: str) -> WelcomeCard | None:
 def keep_welcome_card(data_dir: Path, key: str, card: WelcomeCard) -> None:
     """Keep ``card`` for the next start, unless it is kept already (a failure costs only speed)."""
     from kiosk.storage.errors import StoreError
-    from kiosk.storage.files import write_durably
+    from kiosk.storage.files import ensure_private_dir, write_durably
 
     if read_welcome_card(data_dir, key) == card:
         return
     payload = {"key": key, "clinic_name": card.clinic_name, "languages": list(card.languages),
                "default_language": card.default_language}
     try:
-        (data_dir / CACHE_FOLDER).mkdir(mode=0o700, exist_ok=True)
+        ensure_private_dir(data_dir / CACHE_FOLDER)
         write_durably(data_dir / CACHE_FOLDER / CARD_FILE,
                       json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     except (OSError, StoreError):

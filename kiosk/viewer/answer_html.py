@@ -73,11 +73,8 @@ def _yes_no(question: ItemLayout, value: Any, intake: Intake) -> str:
     return '<dd class="text">Yes</dd>' if value is True else '<dd class="text">No</dd>'
 
 
-def _scale(question: ItemLayout, value: Any, intake: Intake) -> str:
-    return _text(f"{value} {question.after}")
-
-
-def _number(question: ItemLayout, value: Any, intake: Intake) -> str:
+def _measured(question: ItemLayout, value: Any, intake: Intake) -> str:
+    """A scale's "7 / 10", a number with its unit (or bare)."""
     return _text(f"{value} {question.after}".strip())
 
 
@@ -125,7 +122,7 @@ def _plain(question: ItemLayout, value: Any, intake: Intake) -> str:
 Writer = Callable[[ItemLayout, Any, Intake], str]
 # By item type: how the answer reads to a clinician.
 _WRITERS: dict[str, Writer] = {
-    "yes_no": _yes_no, "scale": _scale, "number": _number, "multi_choice": _multi_choice,
+    "yes_no": _yes_no, "scale": _measured, "number": _measured, "multi_choice": _multi_choice,
     "single_choice": _single_choice, "date": _date, "body_map": _body_map,
     "consent": _consent, "activities": _activities, "long_text": _long_text,
 }

@@ -80,7 +80,7 @@ def flag_groups(intake: Intake, layout: QuestionnaireLayout) -> list[FlagGroup]:
     groups = []
     for level in FLAG_LEVELS:
         lines = [FlagLine(flag.message, layout.questions.get(flag.item_id, flag.item_id))
-                 for flag in intake.flags if flag.level == level]
+                 for flag in intake.flags_at(level)]
         if lines:
             groups.append(FlagGroup(level, FLAG_HEADINGS[level], lines))
     return groups

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.cells import cell_len
+from rich.cells import set_cell_size
 from textual.content import Content
 from textual.geometry import Region
 
@@ -41,8 +41,4 @@ class ChoiceList(ChoiceGroup):
         """``text`` wrapped as Textual wraps a widget's text, padded to the tile's inside."""
         pad = " " * _PADDING
         wrapped = Content(text).wrap(inside) or [Content("")]
-        return tuple(pad + _padded(line.plain, inside) + pad for line in wrapped)
-
-
-def _padded(line: str, width: int) -> str:
-    return line + " " * max(0, width - cell_len(line))
+        return tuple(pad + set_cell_size(line.plain, inside) + pad for line in wrapped)

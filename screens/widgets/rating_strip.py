@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
@@ -125,6 +125,5 @@ def _end_lines(low: str, high: str, width: int) -> list[str]:
     count = max(len(lefts), len(rights), 1)
     lefts += [""] * (count - len(lefts))
     rights += [""] * (count - len(rights))
-    return [left + " " * max(0, left_width - cell_len(left))
-            + " " * max(0, right_width - cell_len(right)) + right
+    return [set_cell_size(left, left_width) + " " * max(0, right_width - cell_len(right)) + right
             for left, right in zip(lefts, rights, strict=True)]
