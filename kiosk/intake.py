@@ -51,6 +51,7 @@ class Intake(BaseModel):
     answers: dict[str, Any] = {}
     flags: list[Flag] = []
     scores: dict[str, float | None] = {}
+    patient: str | None = None  # the linked patient's id (one person's visits share it)
 
     def flags_at(self, level: str) -> list[Flag]:
         return [flag for flag in self.flags if flag.level == level]

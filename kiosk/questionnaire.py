@@ -22,6 +22,10 @@ FLAG_LEVELS: tuple[FlagLevel, ...] = ("stop", "caution", "refer", "note")
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 OptionValue = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\- ]*$", max_length=80)]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+# What an item says about who the patient is: visits of one person are linked by name and
+# birth date, and a resumed draft is checked against the birth date.
+Role = Literal["name", "birth_date", "phone"]
+ROLES: tuple[Role, ...] = ("name", "birth_date", "phone")
 
 
 class Model(BaseModel):
@@ -73,6 +77,7 @@ class ItemBase(Model):
     show_if: str | None = None
     flags: list[FlagRule] = []
     code: Coding | None = None
+    role: Role | None = None
 
     @property
     def answerable(self) -> bool:
@@ -190,6 +195,24 @@ class Score(Model):
     items: list[Identifier] = Field(min_length=1)
 
 
+class StartChoice(Model):
+    """How Welcome offers this questionnaire when the kiosk offers several, in the
+    patient's words ("First visit here"); choices are shown by ``order``, then label."""
+
+    label: LocalText
+    order: int = 0
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    """The hash of a questionnaire's content as dumped to JSON: the pin records carry.
+
+    A store checks a kept questionnaire against its pin with this, on the content as it
+    was written, so a field added to the format later never breaks an old pin.
+    """
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class Questionnaire(Model):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=64)]
     version: int = Field(ge=1)
@@ -197,6 +220,7 @@ class Questionnaire(Model):
     languages: list[Language] = Field(default=["en"], min_length=1)
     sections: list[Section] = Field(min_length=1)
     scores: list[Score] = []
+    start_choice: StartChoice | None = None
 
     @property
     def default_language(self) -> str:
@@ -217,6 +241,4 @@ class Questionnaire(Model):
     @cached_property
     def content_hash(self) -> str:
         """A hash of what the file means (not its comments or layout), to pin records to."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
-                               separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return content_digest(self.model_dump(mode="json"))

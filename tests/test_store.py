@@ -13,7 +13,7 @@ from test_store_helpers import answers, intake, small_questionnaire
 
 from kiosk.intake import QuestionnairePin, build_intake
 from kiosk.loader import load_questionnaire
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire import Questionnaire, content_digest
 from kiosk.storage import files
 from kiosk.store import AuditEvent, Draft, RecordNotFound, Store, StoreError
 
@@ -262,3 +262,18 @@ def test_a_document_name_cannot_leave_the_documents_folder(store: Store) -> None
     for name in ("../config", "a/b", "", "Staff"):
         with pytest.raises(StoreError, match="not a valid document name"):
             store.read_document(name)
+
+
+def test_a_questionnaire_kept_before_the_format_gained_fields_still_opens(
+        store: Store, questionnaire: Questionnaire) -> None:
+    # A store written by an older kiosk keeps the questionnaire as that kiosk dumped it,
+    # without the keys the format has gained since (role, start_choice); its pin still holds.
+    old_content = questionnaire.model_dump(mode="json", exclude={"start_choice"})
+    for section in old_content["sections"]:
+        for item in section["items"]:
+            item.pop("role")
+    old_hash = content_digest(old_content)
+    (store.root / "questionnaires" / f"{old_hash}.json").write_text(json.dumps(old_content))
+    pin = QuestionnairePin(id=questionnaire.id, version=questionnaire.version,
+                           content_hash=old_hash)
+    assert store.questionnaire_for(pin).items_by_id["pain_now"].label == "Pain right now"
