@@ -67,8 +67,8 @@ _ROLE_TYPES: dict[Role, tuple[type[TextItem | DateItem], str]] = {
 
 def identity_warnings(questionnaire: Questionnaire) -> list[Problem]:
     """A warning for each of the name and the birth date that no item holds: without both,
-    the visits of one patient cannot be linked (``kiosk validate`` shows these; a kiosk
-    offering several questionnaires leaves out a file that has any)."""
+    the visits of one patient cannot be linked (``kiosk validate`` shows these, and a kiosk
+    offering several questionnaires can use them to leave such a file out)."""
     return [Problem(("sections",), f"no item has 'role: {role}', so this file's visits "
                                    f"cannot be linked to a patient; add it to the item that "
                                    f"asks for the {_ROLE_WORDS[role]}", warning=True)
