@@ -200,6 +200,12 @@ class Store:
             return patients.rebuild(self.root, patients.load_secret(self.root),
                                     self.questionnaire_for)
 
+    def check_patient_index(self) -> list[str]:
+        """One line per patient-index bucket that differs from the day files (none: sound)."""
+        with self.locked():
+            return patients.check(self.root, patients.load_secret(self.root),
+                                  self.questionnaire_for)
+
     def _key_of(self, secret: bytes) -> Callable[[Intake], str | None]:
         def key_of(intake: Intake) -> str | None:
             questionnaire = self.questionnaire_for(intake.questionnaire)

@@ -172,9 +172,15 @@ def test_a_rebuild_gives_the_same_index_and_keeps_splits_and_merges(
     store.merge_patients(records[0].id, records[1].id, "dr.lee")
     store.split_visit(records[4].id, "dr.lee")
     before = index_files(store)
-    (store.root / INDEX / "patients" / "keys" / "zz.json").write_text("{}")  # stale bucket
+    assert store.check_patient_index() == []
+    stale = store.root / INDEX / "patients" / "keys" / "zz.json"
+    stale.write_text('{"ab": "somebody"}')
+    bucket = store.root / INDEX / "patients" / "visits" / f"{str(records[2].patient)[:2]}.json"
+    bucket.write_text("{}")  # Bo Li's first visit's entry lost
+    assert [line.split(":")[0] for line in store.check_patient_index()] == sorted(
+        [str(stale), str(bucket)])
     assert store.rebuild_patient_index() == (4, 6)
-    assert index_files(store) == before
+    assert index_files(store) == before and store.check_patient_index() == []
     next_bo = saved(store, questionnaire, "Bo Li")
     assert next_bo.patient == store.get_intake(records[4].id).patient
 
