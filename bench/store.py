@@ -62,22 +62,9 @@ from kiosk.store import Store  # noqa: E402
 SIZES = (0, 1_000, 10_000, 50_000)
 PER_DAY = 30
 VISITS_PER_PATIENT = 4
-ROLE_ITEMS = {"full_name": "name", "date_of_birth": "birth_date", "phone": "phone"}
 TARGET_BYTES = 3_500
 START = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 Results = dict[int, dict[str, tuple[float, float]]]  # size -> operation -> (median, p95) ms
-
-
-def with_roles(questionnaire: Questionnaire) -> Questionnaire:
-    """The bundled questionnaire with its name, birth date and phone items' roles (a no-op
-    once the bundled file declares them itself)."""
-    content = questionnaire.model_dump(mode="json", exclude_none=True)
-    for section in content["sections"]:
-        for item in section["items"]:
-            item.setdefault("role", ROLE_ITEMS.get(item["id"]))
-            if item["role"] is None:
-                del item["role"]
-    return Questionnaire.model_validate(content)
 
 
 class People:
@@ -295,7 +282,8 @@ def main() -> None:
     sizes = SIZES[:3] if args.quick else SIZES
     samples = 50 if args.quick else args.samples
     random.seed(7)
-    questionnaire = with_roles(load_questionnaire(BUNDLED_QUESTIONNAIRE))
+    questionnaire = load_questionnaire(BUNDLED_QUESTIONNAIRE)
+    assert questionnaire.item_with_role("name") and questionnaire.item_with_role("birth_date")
     template = template_intake(questionnaire)
     print(f"records of {len(encode(template)):,} bytes, {PER_DAY} intakes a clinic day; "
           f"{VISITS_PER_PATIENT} visits a patient; store: {samples} saves with and without "
