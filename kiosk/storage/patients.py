@@ -247,11 +247,13 @@ def expected_index(root: Path, secret: bytes,
     return buckets, sum(len(v) for v in found.values())
 
 
-def check(root: Path, secret: bytes, questionnaire_for: Callable[[Any], Any]) -> list[str]:
-    """One line per bucket file of the patient index that differs from what the day files
-    say (``kiosk check``); a damaged bucket raises :class:`StoreDamaged` as it is read."""
+def check(root: Path, secret: bytes,
+          questionnaire_for: Callable[[Any], Any]) -> list[tuple[Path, str]]:
+    """Each bucket file of the patient index that differs from what the day files say, with
+    what is wrong (``kiosk check``); a damaged bucket raises :class:`StoreDamaged` as it
+    is read. :func:`rebuild` repairs them all."""
     expected, _ = expected_index(root, secret, questionnaire_for)
-    problems = []
+    problems: list[tuple[Path, str]] = []
     for folder, kind, read in ((PATIENT_KEYS_INDEX, KEYS_KIND, _read_keys),
                                (PATIENT_VISITS_INDEX, VISITS_KIND, _read_visits)):
         on_disk = {path: read(path) for path in _bucket_files(root / INDEX / folder)}
@@ -263,8 +265,8 @@ def check(root: Path, secret: bytes, questionnaire_for: Callable[[Any], Any]) ->
                     for key, v in on_disk.get(path, {}).items()}
             differ = sum(1 for key in set(want) | set(have) if want.get(key) != have.get(key))
             if differ:
-                problems.append(f"{path}: {kind} does not match the records ({differ} "
-                                "entries differ); `kiosk check --repair` rebuilds it")
+                problems.append((path, f"{kind} does not match the records ({differ} "
+                                       "entries differ)"))
     return problems
 
 
