@@ -21,7 +21,6 @@ from pydantic import ValidationError
 from tinydb import TinyDB, where
 from tinydb.table import Document
 
-from kiosk.ids import new_patient_id
 from kiosk.intake import Intake, QuestionnairePin
 from kiosk.patients import identity, link_key
 from kiosk.questionnaire import Questionnaire, content_digest
@@ -145,53 +144,23 @@ class Store:
         the latest visit giving them (see :mod:`kiosk.storage.patients`).
         """
         with self.locked():
-            intake = records.get(self.root, record_ref)
-            old = intake.patient
-            visits = patients.members(self.root, intake)
-            if old is not None and len(visits) < 2:
-                raise StoreError(f"record {intake.id} is its patient's only visit: there is "
-                                 "nothing to split it from")
-            new = new_patient_id()
-            patients.add_visits(self.root, new, [intake.id])
-            intake.patient = new
-            if old is not None:
-                now = [intake if visit.id == intake.id else visit for visit in visits]
-                patients.settle_keys(self.root, {old}, now,
-                                     self._key_of(patients.load_secret(self.root)))
-            records.rewrite(self.root, [intake])
-            if old is not None:
-                patients.drop_visits(self.root, old, [intake.id])
+            key_of = self._key_of(patients.load_secret(self.root))
+            intake, old = patients.split(self.root, record_ref, key_of)
             audit.append(self.root, AuditEvent(actor=actor, action="split",
                                                record_id=intake.id,
-                                               detail=f"patient {old} -> {new}"))
+                                               detail=f"patient {old} -> {intake.patient}"))
             return intake
 
     def merge_patients(self, record_ref: str, other_record_ref: str, actor: str) -> str:
         """Make the other record's patient, with all its visits, the first record's
         patient; returns the kept patient's id. Each record that changes is audited."""
         with self.locked():
-            first = records.get(self.root, record_ref)
-            other = records.get(self.root, other_record_ref)
-            if first.patient is not None and first.patient == other.patient:
-                return first.patient
-            moving = patients.members(self.root, other)
-            if first.patient is None:  # saved before linking: it gets a patient now
-                moving.append(first)
-            kept = first.patient or new_patient_id()
-            previous = {visit.id: visit.patient for visit in moving}
-            patients.add_visits(self.root, kept, [visit.id for visit in moving])
-            for visit in moving:
-                visit.patient = kept
-            if other.patient is not None:
-                patients.settle_keys(self.root, {other.patient}, moving,
-                                     self._key_of(patients.load_secret(self.root)))
-            records.rewrite(self.root, moving)
-            if other.patient is not None:
-                patients.drop_visits(self.root, other.patient, previous)
+            key_of = self._key_of(patients.load_secret(self.root))
+            kept, moved = patients.merge(self.root, record_ref, other_record_ref, key_of)
             audit.append_many(self.root, [
-                AuditEvent(actor=actor, action="merge", record_id=visit.id,
-                           detail=f"patient {previous[visit.id]} -> {kept}")
-                for visit in moving])
+                AuditEvent(actor=actor, action="merge", record_id=record_id,
+                           detail=f"patient {previous} -> {kept}")
+                for record_id, previous in moved.items()])
             return kept
 
     def rebuild_patient_index(self) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from test_store_helpers import intake, small_questionnaire
 
 from kiosk.patients import identity, link_key, normalized_name
 from kiosk.questionnaire import Questionnaire
+from kiosk.storage import records
 from kiosk.storage.layout import INDEX
 from kiosk.store import Store, StoreError
 
@@ -162,6 +163,23 @@ def test_merging_moves_every_visit_of_the_other_patient_and_audits_each(
     # The misspelt name now leads to the kept patient too.
     assert saved(store, questionnaire, "ana dias", "1990-01-31").patient == kept.patient
     assert store.merge_patients(kept.id, typo[0].id, "dr.lee") == kept.patient  # no-op
+
+
+def test_a_record_saved_before_linking_can_be_merged_in_and_stays_out_of_a_rebuild(
+        store: Store, questionnaire: Questionnaire) -> None:
+    known = saved(store, questionnaire, "Ana Diaz", days_ago=7)
+    old = visit(questionnaire, "Ana Diaz", days_ago=30)
+    store.save_intake(visit(questionnaire, "Bo Li"), questionnaire)  # keeps its questionnaire
+    with store.locked():
+        records.save(store.root, old)  # as the store saved records before it linked them
+    assert store.get_intake(old.id).patient is None
+    assert store.rebuild_patient_index() == (2, 2)  # the old record stays out
+    with pytest.raises(StoreError, match="merged with itself"):
+        store.merge_patients(old.id, old.id, "dr.lee")
+    assert store.merge_patients(known.id, old.short_code, "dr.lee") == known.patient
+    assert [v.id for v in store.patient_visits(str(known.patient))] == [old.id, known.id]
+    assert [(e.action, e.detail) for e in store.audit_events(old.id)] == [
+        ("merge", f"patient None -> {known.patient}")]
 
 
 def test_a_rebuild_gives_the_same_index_and_keeps_splits_and_merges(

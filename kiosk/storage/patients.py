@@ -55,7 +55,7 @@ from typing import Any
 from kiosk.ids import new_patient_id
 from kiosk.intake import Intake
 from kiosk.storage import records
-from kiosk.storage.errors import RecordNotFound
+from kiosk.storage.errors import RecordNotFound, StoreError
 from kiosk.storage.files import ensure_private_dir, read_json, text_map_shape, write_json
 from kiosk.storage.layout import (
     DOCUMENTS,
@@ -211,6 +211,55 @@ def add_visits(root: Path, patient_id: str, record_ids: list[str]) -> None:
         _write(path, entries)
 
 
+# --- corrections ----------------------------------------------------------------------------
+
+def split(root: Path, record_ref: str, key_of: KeyOf) -> tuple[Intake, str | None]:
+    """Give the record a new patient of its own; returns it and its former patient (None
+    for a record saved before linking). Its patient's only visit cannot be split off."""
+    intake = records.get(root, record_ref)
+    old = intake.patient
+    visits = members(root, intake)
+    if old is not None and len(visits) < 2:
+        raise StoreError(f"record {intake.id} is its patient's only visit: there is "
+                         "nothing to split it from")
+    intake.patient = new_patient_id()
+    add_visits(root, intake.patient, [intake.id])
+    if old is not None:
+        now = [intake if visit.id == intake.id else visit for visit in visits]
+        settle_keys(root, {old}, now, key_of)
+    records.rewrite(root, [intake])
+    if old is not None:
+        drop_visits(root, old, [intake.id])
+    return intake, old
+
+
+def merge(root: Path, record_ref: str, other_record_ref: str,
+          key_of: KeyOf) -> tuple[str, dict[str, str | None]]:
+    """Move the other record's patient, with all its visits, to the first record's patient;
+    returns the kept patient id and each moved record's former patient."""
+    first = records.get(root, record_ref)
+    other = records.get(root, other_record_ref)
+    if first.patient is not None and first.patient == other.patient:
+        return first.patient, {}
+    if first.id == other.id:  # saved before linking, and merged with itself
+        raise StoreError(f"record {first.id} cannot be merged with itself")
+    gone = other.patient  # before the records change: ``other`` is among them
+    moving = members(root, other)
+    if first.patient is None:  # saved before linking: it gets a patient now
+        moving.append(first)
+    kept = first.patient or new_patient_id()
+    previous = {visit.id: visit.patient for visit in moving}
+    add_visits(root, kept, [visit.id for visit in moving])
+    for visit in moving:
+        visit.patient = kept
+    if gone is not None:
+        settle_keys(root, {gone}, moving, key_of)
+    records.rewrite(root, moving)
+    if gone is not None:
+        drop_visits(root, gone, previous)
+    return kept, previous
+
+
 # --- rebuilding and checking ---------------------------------------------------------------
 
 Buckets = dict[Path, dict[str, Any]]  # bucket file -> its entries
@@ -330,4 +379,5 @@ def _write(path: Path, entries: Any) -> None:
 
 
 __all__ = ["SECRET_DOCUMENT", "add_visits", "check", "drop_visits", "expected_index", "link",
-           "load_secret", "members", "rebuild", "settle_keys", "visit_ids", "visits"]
+           "load_secret", "members", "merge", "rebuild", "settle_keys", "split", "visit_ids",
+           "visits"]
