@@ -123,3 +123,16 @@ def test_history_of_an_unknown_record_is_one_clear_line(course: Course) -> None:
     status, out, err = course.kiosk("records", "history", "ZZZZZZ")
     assert (status, out) == (1, "")
     assert err == "kiosk: no record has the id or short code 'ZZZZZZ'\n"
+
+
+def test_the_audit_log_names_the_patients_of_a_split(tmp_path: Path) -> None:
+    course = Course(tmp_path)
+    old = course.visits[2].patient
+    split = course.store.split_visit(course.visits[2].id, "dr.lee")
+    status, out, _ = course.kiosk("audit", "--record", course.visits[2].short_code)
+    assert status == 0
+    (line,) = [line for line in out.splitlines() if "\tsplit\t" in line]
+    assert line.split("\t")[1:] == ["dr.lee", "split", course.visits[2].id, "-",
+                                    f"patient {old} -> {split.patient}"]
+    _, out, _ = course.kiosk("records", "history", course.visits[0].id)
+    assert out.splitlines()[0].endswith("2 visits, oldest first")
