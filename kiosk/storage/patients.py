@@ -1,0 +1,383 @@
+"""The patient index: which records are one person's visits, found at a flat cost.
+
+Each record's ``patient`` field is the truth; the index is derived from it and can be
+rebuilt from the day files at any time (:func:`rebuild`), so split and merge decisions,
+which live only in records, survive a rebuild. Two kinds of bucket, like the id index:
+
+    index/patients/keys/<2 hex>.json     link key -> the patient a new visit joins
+    index/patients/visits/<2 chars>.json patient id -> the ids of its records
+
+A link key is a keyed hash of the normalised name and the birth date under the store's
+own secret (:data:`SECRET_DOCUMENT`), so no name or birth date is ever in the index.
+
+**Which patient a key leads to.** A key leads to the patient of the most recently
+submitted record that gives it. A new visit joins that patient, so saving never moves a
+key; a split or a merge moves it only when it moves that latest record. So after two
+people with the same name and birth date are split apart, the next visit joins whoever
+came last, and a clinician splits it again if that is wrong.
+
+**What a patient at the kiosk can learn.** Nothing is shown either way. A new patient's
+save writes one small file more than a returning patient's (its link key's bucket),
+about 0.7 ms on a quiet disk, far inside the jitter of a save and of the screen change
+after it; making both write the same would cost every returning visit that write.
+
+**Crash order.** A save writes the patient index before the id and code indexes and the
+day file (see :mod:`kiosk.storage.records`): a crash in between leaves an index entry
+naming a record that does not exist, which readers skip, never a record the index
+misses. A split or a merge adds the new index entries first, then moves the key, then
+rewrites the records, and only then drops the old entries; readers trust a record's own
+``patient`` over the index, so a crash at any step shows each visit under the patient its
+record names, and repeating the action finishes it.
+
+**Sealed records (later).** Today the secret lies in the data folder beside records
+that are in clear, so a copy of the folder lets someone test whether a given person is a
+patient, which the records already show. Once records are sealed, the secret must be
+sealed with them and only the process holding the clinic's key may link: the kiosk then
+saves records with no ``patient`` (it cannot compute a key) and notes their ids, and the
+unlocked viewer links them with :func:`link` (the key it computes) and
+:func:`kiosk.storage.records.rewrite`. :func:`rebuild` and :func:`check` take the secret
+and a way to read questionnaires from their caller for the same reason, so repairing
+this index is the one repair that will need a staff login.
+
+Callers hold the store lock around every function that writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from kiosk.ids import new_patient_id
+from kiosk.intake import Intake
+from kiosk.storage import records
+from kiosk.storage.errors import RecordNotFound, StoreError
+from kiosk.storage.files import ensure_private_dir, read_json, text_map_shape, write_json
+from kiosk.storage.layout import (
+    DOCUMENTS,
+    INDEX,
+    PATIENT_KEYS_INDEX,
+    PATIENT_VISITS_INDEX,
+    RECORDS,
+    days_stored,
+    index_file,
+)
+
+SECRET_DOCUMENT = "patient-link-secret"
+SECRET_BYTES = 32
+KEYS_KIND = "the patient link-key index"
+VISITS_KIND = "the patient visits index"
+SECRET_KIND = "the patient link secret"
+
+KeyOf = Callable[[Intake], str | None]  # a record's link key (None: it links to no one)
+
+
+# --- the secret -----------------------------------------------------------------------------
+
+def secret_path(root: Path) -> Path:
+    return root / DOCUMENTS / f"{SECRET_DOCUMENT}.json"
+
+
+def load_secret(root: Path) -> bytes:
+    """The store's link secret, made on first use (the caller holds the lock)."""
+    path = secret_path(root)
+    document = read_json(path, _secret_shape, SECRET_KIND)
+    if document is None:
+        secret = secrets.token_bytes(SECRET_BYTES)
+        ensure_private_dir(path.parent)
+        write_json(path, {"secret": secret.hex()})  # 0600, like every file of the store
+        return secret
+    return bytes.fromhex(document["secret"])
+
+
+def _secret_shape(data: Any) -> str | None:
+    if not isinstance(data, dict) or not isinstance(data.get("secret"), str):
+        return "expected a JSON object with a secret"
+    try:
+        if len(bytes.fromhex(data["secret"])) < SECRET_BYTES:
+            return "the secret is too short"
+    except ValueError:
+        return "the secret is not hexadecimal"
+    return None
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def visit_ids(root: Path, patient_id: str) -> list[str]:
+    """The record ids the index holds for the patient (possibly stale: see the docstring)."""
+    return list(_read_visits(index_file(root, PATIENT_VISITS_INDEX, patient_id))
+                .get(patient_id, []))
+
+
+def visits(root: Path, patient_id: str) -> list[Intake]:
+    """The patient's records, oldest submitted first; a record whose own ``patient`` says
+    otherwise (a split or merge cut short) or that was never stored is left out."""
+    found = []
+    for record_id in visit_ids(root, patient_id):
+        try:
+            intake = records.get(root, record_id)
+        except RecordNotFound:
+            continue  # an index entry written just before a crash: never acknowledged
+        if intake.patient == patient_id:
+            found.append(intake)
+    return sorted(found, key=_submitted_order)
+
+
+def members(root: Path, intake: Intake) -> list[Intake]:
+    """Every visit of the record's patient (the record alone if it has none)."""
+    if intake.patient is None:
+        return [intake]
+    found = visits(root, intake.patient)
+    return found if any(v.id == intake.id for v in found) else [*found, intake]
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def link(root: Path, intake: Intake, key: str | None, key_of: KeyOf) -> None:
+    """Give a record about to be saved its patient and put it in the index.
+
+    A record with no patient joins the one its key leads to, or a new one (always a new
+    one when ``key`` is None: a visit without a name or a birth date links to no one).
+    A record that already names its patient (saved again, or brought from elsewhere)
+    keeps it.
+    """
+    keys_path = index_file(root, PATIENT_KEYS_INDEX, key) if key is not None else None
+    keys = _read_keys(keys_path) if keys_path is not None else {}
+    if intake.patient is None:
+        intake.patient = keys.get(key, "") if key is not None else ""
+        intake.patient = intake.patient or new_patient_id()
+    add_visits(root, intake.patient, [intake.id])
+    if key is None or keys_path is None:
+        return
+    holder = keys.get(key)
+    if holder is None:
+        keys[key] = intake.patient
+        _write(keys_path, keys)
+    elif holder != intake.patient:
+        settle_keys(root, {holder}, [*visits(root, holder), intake], key_of)
+
+
+def settle_keys(root: Path, moved_from: set[str], changed: Iterable[Intake],
+                key_of: KeyOf) -> None:
+    """After records of the patients ``moved_from`` changed patient (``changed`` holds
+    all of those patients' records, as they are now), point each key those patients held
+    at the patient of the latest record that gives it."""
+    latest: dict[str, Intake] = {}
+    for intake in changed:
+        key = key_of(intake)
+        if key is not None and (key not in latest or
+                                _submitted_order(intake) > _submitted_order(latest[key])):
+            latest[key] = intake
+    by_bucket: dict[Path, list[str]] = defaultdict(list)
+    for key in latest:
+        by_bucket[index_file(root, PATIENT_KEYS_INDEX, key)].append(key)
+    for path, keys_here in sorted(by_bucket.items()):
+        keys = _read_keys(path)
+        before = dict(keys)
+        for key in keys_here:
+            if keys.get(key) in moved_from and latest[key].patient is not None:
+                keys[key] = str(latest[key].patient)
+        if keys != before:
+            _write(path, keys)
+
+
+def drop_visits(root: Path, patient_id: str, record_ids: Iterable[str]) -> None:
+    """Take records off the patient's list (the patient goes when none is left)."""
+    path = index_file(root, PATIENT_VISITS_INDEX, patient_id)
+    entries = _read_visits(path)
+    gone = set(record_ids)
+    kept = [record_id for record_id in entries.get(patient_id, []) if record_id not in gone]
+    if kept == entries.get(patient_id, []):
+        return
+    if kept:
+        entries[patient_id] = kept
+    else:
+        entries.pop(patient_id, None)
+    _write(path, entries)
+
+
+def add_visits(root: Path, patient_id: str, record_ids: list[str]) -> None:
+    """Put records on the patient's list (those already there stay where they are)."""
+    path = index_file(root, PATIENT_VISITS_INDEX, patient_id)
+    entries = _read_visits(path)
+    known = entries.get(patient_id, [])
+    new = [record_id for record_id in record_ids if record_id not in known]
+    if new:
+        entries[patient_id] = known + new
+        _write(path, entries)
+
+
+# --- corrections ----------------------------------------------------------------------------
+
+def split(root: Path, record_ref: str, key_of: KeyOf) -> tuple[Intake, str | None]:
+    """Give the record a new patient of its own; returns it and its former patient (None
+    for a record saved before linking). Its patient's only visit cannot be split off."""
+    intake = records.get(root, record_ref)
+    old = intake.patient
+    visits = members(root, intake)
+    if old is not None and len(visits) < 2:
+        raise StoreError(f"record {intake.id} is its patient's only visit: there is "
+                         "nothing to split it from")
+    intake.patient = new_patient_id()
+    add_visits(root, intake.patient, [intake.id])
+    if old is not None:
+        now = [intake if visit.id == intake.id else visit for visit in visits]
+        settle_keys(root, {old}, now, key_of)
+    records.rewrite(root, [intake])
+    if old is not None:
+        drop_visits(root, old, [intake.id])
+    return intake, old
+
+
+def merge(root: Path, record_ref: str, other_record_ref: str,
+          key_of: KeyOf) -> tuple[str, dict[str, str | None]]:
+    """Move the other record's patient, with all its visits, to the first record's patient;
+    returns the kept patient id and each moved record's former patient."""
+    first = records.get(root, record_ref)
+    other = records.get(root, other_record_ref)
+    if first.patient is not None and first.patient == other.patient:
+        return first.patient, {}
+    if first.id == other.id:  # saved before linking, and merged with itself
+        raise StoreError(f"record {first.id} cannot be merged with itself")
+    gone = other.patient  # before the records change: ``other`` is among them
+    moving = members(root, other)
+    if first.patient is None:  # saved before linking: it gets a patient now
+        moving.append(first)
+    kept = first.patient or new_patient_id()
+    previous = {visit.id: visit.patient for visit in moving}
+    add_visits(root, kept, [visit.id for visit in moving])
+    for visit in moving:
+        visit.patient = kept
+    if gone is not None:
+        settle_keys(root, {gone}, moving, key_of)
+    records.rewrite(root, moving)
+    if gone is not None:
+        drop_visits(root, gone, previous)
+    return kept, previous
+
+
+# --- rebuilding and checking ---------------------------------------------------------------
+
+Buckets = dict[Path, dict[str, Any]]  # bucket file -> its entries
+
+
+def expected_index(root: Path, secret: bytes,
+                   questionnaire_for: Callable[[Any], Any]) -> tuple[Buckets, int]:
+    """The whole patient index as the day files say it should be, and how many records
+    it links. A record saved before visits were linked (no ``patient``) stays out."""
+    from kiosk.patients import identity, link_key
+
+    def key_of(intake: Intake) -> str | None:
+        questionnaire = questionnaire_for(intake.questionnaire)
+        return link_key(secret, *identity(questionnaire, intake.answers))
+
+    found: dict[str, list[Intake]] = defaultdict(list)
+    latest: dict[str, Intake] = {}
+    for day in days_stored(root, RECORDS):
+        for intake in records.read_day(root, day):
+            if intake.patient is None:
+                continue
+            found[intake.patient].append(intake)
+            key = key_of(intake)
+            if key is not None and (key not in latest or
+                                    _submitted_order(intake) > _submitted_order(latest[key])):
+                latest[key] = intake
+    buckets: Buckets = defaultdict(dict)
+    for key, intake in latest.items():
+        buckets[index_file(root, PATIENT_KEYS_INDEX, key)][key] = str(intake.patient)
+    for patient_id, patient_visits in found.items():
+        ordered = sorted(patient_visits, key=_submitted_order)
+        buckets[index_file(root, PATIENT_VISITS_INDEX, patient_id)][patient_id] = \
+            [intake.id for intake in ordered]
+    return buckets, sum(len(v) for v in found.values())
+
+
+def check(root: Path, secret: bytes,
+          questionnaire_for: Callable[[Any], Any]) -> list[tuple[Path, str]]:
+    """Each bucket file of the patient index that differs from what the day files say, with
+    what is wrong (``kiosk check``); a damaged bucket raises :class:`StoreDamaged` as it
+    is read. :func:`rebuild` repairs them all."""
+    expected, _ = expected_index(root, secret, questionnaire_for)
+    problems: list[tuple[Path, str]] = []
+    for folder, kind, read in ((PATIENT_KEYS_INDEX, KEYS_KIND, _read_keys),
+                               (PATIENT_VISITS_INDEX, VISITS_KIND, _read_visits)):
+        on_disk = {path: read(path) for path in _bucket_files(root / INDEX / folder)}
+        for path in sorted(set(on_disk) | {p for p in expected
+                                            if p.parent == root / INDEX / folder}):
+            want = {key: sorted(v) if isinstance(v, list) else v
+                    for key, v in expected.get(path, {}).items()}
+            have = {key: sorted(v) if isinstance(v, list) else v
+                    for key, v in on_disk.get(path, {}).items()}
+            differ = sum(1 for key in set(want) | set(have) if want.get(key) != have.get(key))
+            if differ:
+                problems.append((path, f"{kind} does not match the records ({differ} "
+                                       "entries differ)"))
+    return problems
+
+
+def rebuild(root: Path, secret: bytes,
+            questionnaire_for: Callable[[Any], Any]) -> tuple[int, int]:
+    """Recompute the whole patient index from the day files (``kiosk check --repair``).
+
+    Nothing but the index is written; records keep their ``patient``, so every split
+    and merge stands. Returns (patients, records linked).
+    """
+    expected, linked = expected_index(root, secret, questionnaire_for)
+    for folder in (PATIENT_KEYS_INDEX, PATIENT_VISITS_INDEX):
+        ensure_private_dir(root / INDEX / folder)
+        here = {path: entries for path, entries in expected.items()
+                if path.parent == root / INDEX / folder}
+        for path, entries in sorted(here.items()):
+            _write(path, entries)
+        for path in _bucket_files(root / INDEX / folder):
+            if path not in here:
+                os.unlink(path)  # a bucket nothing belongs in any more
+    patients = sum(len(entries) for path, entries in expected.items()
+                   if path.parent == root / INDEX / PATIENT_VISITS_INDEX)
+    return patients, linked
+
+
+def _bucket_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder / name for name in os.listdir(folder) if name.endswith(".json"))
+    except FileNotFoundError:
+        return []
+
+
+# --- files ----------------------------------------------------------------------------------
+
+def _submitted_order(intake: Intake) -> tuple[dt.datetime, str]:
+    return records.submitted(intake), intake.id
+
+
+def _read_keys(path: Path) -> dict[str, str]:
+    data: dict[str, str] | None = read_json(path, text_map_shape, KEYS_KIND)
+    return data if data is not None else {}
+
+
+def _read_visits(path: Path) -> dict[str, list[str]]:
+    data: dict[str, list[str]] | None = read_json(path, _visits_shape, VISITS_KIND)
+    return data if data is not None else {}
+
+
+def _visits_shape(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return "expected a JSON object"
+    for key, value in data.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"the entry for {key!r} is not a list of record ids"
+    return None
+
+
+def _write(path: Path, entries: Any) -> None:
+    ensure_private_dir(path.parent)
+    write_json(path, entries)
+
+
+__all__ = ["SECRET_DOCUMENT", "add_visits", "check", "drop_visits", "expected_index", "link",
+           "load_secret", "members", "merge", "rebuild", "settle_keys", "split", "visit_ids",
+           "visits"]
