@@ -17,7 +17,7 @@ from aiohttp import web
 from kiosk.fhir import record_bundle, to_json
 from kiosk.ids import looks_like_record_id, looks_like_short_code
 from kiosk.intake import Intake
-from kiosk.questionnaire import FLAG_LEVELS, ConsentItem
+from kiosk.questionnaire import ConsentItem
 from kiosk.store import RecordNotFound
 from kiosk.viewer.audit_log import Shown
 from kiosk.viewer.auth import require_session, see_other
@@ -25,6 +25,7 @@ from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
 from kiosk.viewer.record_cache import RecordPart
 from kiosk.viewer.record_view import local_time, reviewed_line
 from kiosk.viewer.security import tokens_match
+from kiosk.viewer.urgency import URGENCY
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -71,8 +72,10 @@ def _record_page(request: web.Request) -> Shown:
     session = require_session(request)
     record = kept_record(context, ref)
     intake = record.intake
-    # Only the record part is kept; the shell with this user's name and token is fresh.
+    visits, index = context.course_of(intake)
+    # Only the record's parts are kept; the shell with this user's name and token is fresh.
     return (context.render("record.html", session=session, intake=intake,
+                           record_top=context.course_parts.top(visits, index),
                            record_body=record.body, reviewed=reviewed_line(intake)),
             context.audit_event(request, session.user, "view", intake.id))
 
@@ -158,7 +161,7 @@ def _patient_name(context: ViewerContext, intake: Intake) -> str:
 
 
 def _row(context: ViewerContext, intake: Intake) -> IntakeRow:
-    badges = [(level, len(intake.flags_at(level))) for level in FLAG_LEVELS
+    badges = [(level, len(intake.flags_at(level))) for level in URGENCY
               if intake.flags_at(level)]
     return IntakeRow(intake.id, intake.short_code,
                      local_time(intake.submitted_at or intake.created_at)[-5:],
