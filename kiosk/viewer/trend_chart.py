@@ -156,11 +156,11 @@ def trend_chart(rows: Sequence[TrendRow], measure: Measure) -> Markup:
     for row, point in zip(rows, points, strict=True):
         if point is None:
             continue
-        value = shown(row.values[measure.id], measure)
-        x, y = _fmt(point[0]), _fmt(point[1])
-        parts.append(f'<circle class="point" data-visit="{row.number}" cx="{x}" cy="{y}" r="4">'
-                     f'<title>Visit {row.number}, {escape(row.day)}: {escape(value)}</title>'
-                     f'</circle><text class="value" x="{x}" y="{_fmt(point[1] - 8)}">'
-                     f'{escape(value)}</text>')
+        figure = escape(shown(row.values[measure.id], measure))
+        cx, cy = _fmt(point[0]), _fmt(point[1])
+        parts.append(f'<circle class="point" data-visit="{row.number}" cx="{cx}" cy="{cy}" r="4">'
+                     f'<title>Visit {row.number}, {escape(row.day)}: {figure}</title>'
+                     f'</circle><text class="value" x="{cx}" y="{_fmt(point[1] - 8)}">'
+                     f'{figure}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
