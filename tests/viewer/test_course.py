@@ -90,12 +90,19 @@ def test_trend_figures_are_found_by_rule_in_both_questionnaires(course: list[Vis
         {"pain": 3.0, "psfs": 7.0, "groc": 4.0}]
 
 
-def test_the_rules_find_pain_and_psfs_in_the_bundled_intake() -> None:
-    questionnaire = read_questionnaire(BUNDLED_QUESTIONNAIRE).questionnaire
-    assert questionnaire is not None
-    intake = build_intake(questionnaire, complete_answers())
-    assert measures_of(Visit(intake, lay_out(questionnaire))) == \
+def test_the_rules_find_the_figures_in_the_bundled_pair() -> None:
+    first = read_questionnaire(BUNDLED_QUESTIONNAIRE).questionnaire
+    follow_up = read_questionnaire(BUNDLED_QUESTIONNAIRE.with_name("follow-up.yaml")).questionnaire
+    assert first is not None and follow_up is not None
+    intake = build_intake(first, complete_answers())
+    assert measures_of(Visit(intake, lay_out(first))) == \
         {"pain": 6.0, "psfs": 3.0, "groc": None}
+    # The follow-up's items, found by the same rules (a record is not needed to find them).
+    answers = {"pain_now": 2, "groc": -3}
+    scores = {"psfs_mean": 5.5}
+    found = measures_of(Visit(intake.model_copy(update={"answers": answers, "scores": scores}),
+                              lay_out(follow_up)))
+    assert found == {"pain": 2.0, "psfs": 5.5, "groc": -3.0}
 
 
 def test_each_point_sits_at_its_value_and_groc_goes_below_zero(course: list[Visit]) -> None:
