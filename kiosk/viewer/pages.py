@@ -76,7 +76,8 @@ def _record_page(request: web.Request) -> Shown:
     # Only the record's parts are kept; the shell with this user's name and token is fresh.
     return (context.render("record.html", session=session, intake=intake,
                            record_top=context.course_parts.top(visits, index),
-                           record_body=record.body, reviewed=reviewed_line(intake)),
+                           record_body=record.body, reviewed=reviewed_line(intake),
+                           visit_count=len(visits)),
             context.audit_event(request, session.user, "view", intake.id))
 
 
