@@ -16,6 +16,11 @@ def new_record_id() -> str:
     return "".join(secrets.choice(RECORD_ID_ALPHABET) for _ in range(RECORD_ID_LENGTH))
 
 
+def new_patient_id() -> str:
+    """A patient's id: random like a record id, never derived from who the patient is."""
+    return new_record_id()
+
+
 def new_short_code() -> str:
     return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
 

@@ -21,9 +21,11 @@ from pydantic import ValidationError
 from tinydb import TinyDB, where
 from tinydb.table import Document
 
+from kiosk.ids import new_patient_id
 from kiosk.intake import Intake, QuestionnairePin
+from kiosk.patients import identity, link_key
 from kiosk.questionnaire import Questionnaire, content_digest
-from kiosk.storage import audit, records
+from kiosk.storage import audit, patients, records
 from kiosk.storage.errors import RecordNotFound, StoreDamaged, StoreError
 from kiosk.storage.files import (
     PRIVATE_FILE_MODE,
@@ -91,6 +93,9 @@ class Store:
 
         If the short code is already another record's, ``intake.short_code`` is
         replaced by a fresh one (show the patient the code on the intake afterwards).
+        A record without a patient is linked here: ``intake.patient`` becomes the id of
+        the patient with the same name and birth date, or a new one (see
+        :mod:`kiosk.storage.patients`).
         """
         if intake.questionnaire != QuestionnairePin.of(questionnaire):
             raise StoreError(f"record {intake.id} was taken with questionnaire "
@@ -98,7 +103,10 @@ class Store:
                              "not the one given to save it with")
         with self.locked():
             self._keep_questionnaire(questionnaire)
-            records.save(self.root, intake)
+            secret = patients.load_secret(self.root)
+            key = link_key(secret, *identity(questionnaire, intake.answers))
+            records.save(self.root, intake, lambda record: patients.link(
+                self.root, record, key, self._key_of(secret)))
 
     def get_intake(self, id_or_short_code: str) -> Intake:
         """The record with this id or short code, or :class:`RecordNotFound`."""
@@ -123,6 +131,81 @@ class Store:
     def mark_reviewed(self, record_id: str, reviewer: str) -> Intake:
         with self.locked():
             return records.mark_reviewed(self.root, record_id, reviewer)
+
+    # --- one patient across visits ------------------------------------------------------
+
+    def patient_visits(self, patient_id: str) -> list[Intake]:
+        """The patient's visits, oldest submitted first (``[]`` for an unknown patient)."""
+        return patients.visits(self.root, patient_id)
+
+    def split_visit(self, record_ref: str, actor: str) -> Intake:
+        """Give the visit a new patient of its own, off the one it was linked to; audited.
+
+        A later visit with the same name and birth date joins whichever of the two had
+        the latest visit giving them (see :mod:`kiosk.storage.patients`).
+        """
+        with self.locked():
+            intake = records.get(self.root, record_ref)
+            old = intake.patient
+            visits = patients.members(self.root, intake)
+            if old is not None and len(visits) < 2:
+                raise StoreError(f"record {intake.id} is its patient's only visit: there is "
+                                 "nothing to split it from")
+            new = new_patient_id()
+            patients.add_visits(self.root, new, [intake.id])
+            intake.patient = new
+            if old is not None:
+                now = [intake if visit.id == intake.id else visit for visit in visits]
+                patients.settle_keys(self.root, {old}, now,
+                                     self._key_of(patients.load_secret(self.root)))
+            records.save(self.root, intake)
+            if old is not None:
+                patients.drop_visits(self.root, old, [intake.id])
+            audit.append(self.root, AuditEvent(actor=actor, action="split",
+                                               record_id=intake.id,
+                                               detail=f"patient {old} -> {new}"))
+            return intake
+
+    def merge_patients(self, record_ref: str, other_record_ref: str, actor: str) -> str:
+        """Make the other record's patient, with all its visits, the first record's
+        patient; returns the kept patient's id. Each record that changes is audited."""
+        with self.locked():
+            first = records.get(self.root, record_ref)
+            other = records.get(self.root, other_record_ref)
+            if first.patient is not None and first.patient == other.patient:
+                return first.patient
+            moving = patients.members(self.root, other)
+            if first.patient is None:  # saved before linking: it gets a patient now
+                moving.append(first)
+            kept = first.patient or new_patient_id()
+            previous = {visit.id: visit.patient for visit in moving}
+            patients.add_visits(self.root, kept, [visit.id for visit in moving])
+            for visit in moving:
+                visit.patient = kept
+            if other.patient is not None:
+                patients.settle_keys(self.root, {other.patient}, moving,
+                                     self._key_of(patients.load_secret(self.root)))
+            for visit in moving:
+                records.save(self.root, visit)
+            if other.patient is not None:
+                patients.drop_visits(self.root, other.patient, previous)
+            audit.append_many(self.root, [
+                AuditEvent(actor=actor, action="merge", record_id=visit.id,
+                           detail=f"patient {previous[visit.id]} -> {kept}")
+                for visit in moving])
+            return kept
+
+    def rebuild_patient_index(self) -> tuple[int, int]:
+        """Recompute the patient index from the day files; (patients, records linked)."""
+        with self.locked():
+            return patients.rebuild(self.root, patients.load_secret(self.root),
+                                    self.questionnaire_for)
+
+    def _key_of(self, secret: bytes) -> Callable[[Intake], str | None]:
+        def key_of(intake: Intake) -> str | None:
+            questionnaire = self.questionnaire_for(intake.questionnaire)
+            return link_key(secret, *identity(questionnaire, intake.answers))
+        return key_of
 
     # --- questionnaires ------------------------------------------------------------------
 

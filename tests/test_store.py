@@ -158,7 +158,9 @@ def test_every_save_is_fsynced_then_renamed_then_its_folder_fsynced(
     monkeypatch.setattr(files.os, "replace", replace)
     store.save_intake(intake(questionnaire), questionnaire)
     writes = [i for i, step in enumerate(steps) if step == "rename"]
-    assert len(writes) == 4  # questionnaire, id index, short-code index, the day's records
+    # questionnaire, the patient-link secret (first save), the patient's visits, id index,
+    # short-code index, the day's records
+    assert len(writes) == 6
     for i in writes:
         assert steps[i - 1] == "fsync file" and steps[i + 1] == "fsync folder"
 

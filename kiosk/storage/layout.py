@@ -4,6 +4,8 @@
     audit/2026/11/2026-11-23.jsonl    the audit events of that day, JSON Lines, append-only
     index/ids/ab.json                 record id -> its day, bucketed by the id's first 2 chars
     index/codes/AC.json               short code -> record id, bucketed the same way
+    index/patients/keys/3f.json       link key (a keyed hash of name and birth date) -> patient
+    index/patients/visits/ab.json     patient id -> its records' ids, bucketed by patient id
     questionnaires/<hash>.json        each questionnaire's content, once per content hash
     documents/<name>.json             small named documents (staff accounts, sessions)
     drafts.json                       the answers so far, one per kiosk station
@@ -28,6 +30,8 @@ TOP_FOLDERS = (RECORDS, AUDIT, INDEX, QUESTIONNAIRES, DOCUMENTS)
 
 ID_INDEX = "ids"
 CODE_INDEX = "codes"
+PATIENT_KEYS_INDEX = "patients/keys"
+PATIENT_VISITS_INDEX = "patients/visits"
 
 _DAY_NAME = r"^(\d{4})-(\d{2})-(\d{2})"
 _YEAR = re.compile(r"^\d{4}$")

@@ -33,3 +33,4 @@ class AuditEvent(BaseModel):
     action: str  # "view", "review", "export", "login", ...
     record_id: str | None = None
     address: str | None = None  # client address for viewer events
+    detail: str | None = None  # e.g. "patient <old id> -> <new id>" for a split or merge

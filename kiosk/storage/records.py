@@ -13,7 +13,7 @@ reads need no lock because every file is replaced whole by a rename.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,11 +50,14 @@ FIELDS = frozenset({"id", "short_code", "status", "created_at", "questionnaire",
                     "answers", "flags"})
 
 
-def save(root: Path, intake: Intake) -> None:
+def save(root: Path, intake: Intake,
+         before_indexes: Callable[[Intake], None] | None = None) -> None:
     """Store the intake (or replace it, if its id is stored); durable when this returns.
 
     A short code already used by another record is replaced by a fresh one on
     ``intake`` itself, so the caller shows the patient the code that was stored.
+    ``before_indexes`` runs once the day's file has been read and found sound, before
+    any index is written (the patient index links the record there).
     """
     day = day_of(intake.submitted_at or intake.created_at)
     ids_path = index_file(root, ID_INDEX, intake.id)
@@ -67,6 +70,8 @@ def save(root: Path, intake: Intake) -> None:
     with open_tinydb(path, DAY_KIND, FIELDS) as db:
         table = db.table(TABLE)
         stored = table.get(where("id") == intake.id)  # reads (and checks) the day's file first
+        if before_indexes is not None:
+            before_indexes(intake)
         if isinstance(stored, Document):
             intake.short_code = str(stored.get("short_code", intake.short_code))
         else:

@@ -1,0 +1,285 @@
+"""The patient index: which records are one person's visits, found at a flat cost.
+
+Each record's ``patient`` field is the truth; the index is derived from it and can be
+rebuilt from the day files at any time (:func:`rebuild`), so split and merge decisions,
+which live only in records, survive a rebuild. Two kinds of bucket, like the id index:
+
+    index/patients/keys/<2 hex>.json     link key -> the patient a new visit joins
+    index/patients/visits/<2 chars>.json patient id -> the ids of its records
+
+A link key is a keyed hash of the normalised name and the birth date under the store's
+own secret (:data:`SECRET_DOCUMENT`), so no name or birth date is ever in the index.
+
+**Which patient a key leads to.** A key leads to the patient of the most recently
+submitted record that gives it. A new visit joins that patient, so saving never moves a
+key; a split or a merge moves it only when it moves that latest record. So after two
+people with the same name and birth date are split apart, the next visit joins whoever
+came last, and a clinician splits it again if that is wrong.
+
+**Crash order.** A save writes the patient index before the id and code indexes and the
+day file (see :mod:`kiosk.storage.records`): a crash in between leaves an index entry
+naming a record that does not exist, which readers skip, never a record the index
+misses. A split or a merge adds the new index entries first, then moves the key, then
+rewrites the records, and only then drops the old entries; readers trust a record's own
+``patient`` over the index, so a crash at any step shows each visit under the patient its
+record names, and repeating the action finishes it.
+
+**Sealed records (later).** Linking needs the name, the birth date and the secret.
+:func:`link` takes the key ready-made and :func:`rebuild` takes the secret and a way to
+read records, so both can move into the process that holds the clinic's key.
+
+Callers hold the store lock around every function that writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from kiosk.ids import new_patient_id
+from kiosk.intake import Intake
+from kiosk.storage import records
+from kiosk.storage.errors import RecordNotFound
+from kiosk.storage.files import ensure_private_dir, read_json, text_map_shape, write_json
+from kiosk.storage.layout import (
+    DOCUMENTS,
+    INDEX,
+    PATIENT_KEYS_INDEX,
+    PATIENT_VISITS_INDEX,
+    RECORDS,
+    days_stored,
+    index_file,
+)
+
+SECRET_DOCUMENT = "patient-link-secret"
+SECRET_BYTES = 32
+KEYS_KIND = "the patient link-key index"
+VISITS_KIND = "the patient visits index"
+SECRET_KIND = "the patient link secret"
+
+KeyOf = Callable[[Intake], str | None]  # a record's link key (None: it links to no one)
+
+
+# --- the secret -----------------------------------------------------------------------------
+
+def secret_path(root: Path) -> Path:
+    return root / DOCUMENTS / f"{SECRET_DOCUMENT}.json"
+
+
+def load_secret(root: Path) -> bytes:
+    """The store's link secret, made on first use (the caller holds the lock)."""
+    path = secret_path(root)
+    document = read_json(path, _secret_shape, SECRET_KIND)
+    if document is None:
+        secret = secrets.token_bytes(SECRET_BYTES)
+        ensure_private_dir(path.parent)
+        write_json(path, {"secret": secret.hex()})  # 0600, like every file of the store
+        return secret
+    return bytes.fromhex(document["secret"])
+
+
+def _secret_shape(data: Any) -> str | None:
+    if not isinstance(data, dict) or not isinstance(data.get("secret"), str):
+        return "expected a JSON object with a secret"
+    try:
+        if len(bytes.fromhex(data["secret"])) < SECRET_BYTES:
+            return "the secret is too short"
+    except ValueError:
+        return "the secret is not hexadecimal"
+    return None
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def visit_ids(root: Path, patient_id: str) -> list[str]:
+    """The record ids the index holds for the patient (possibly stale: see the docstring)."""
+    return list(_read_visits(index_file(root, PATIENT_VISITS_INDEX, patient_id))
+                .get(patient_id, []))
+
+
+def visits(root: Path, patient_id: str) -> list[Intake]:
+    """The patient's records, oldest submitted first; a record whose own ``patient`` says
+    otherwise (a split or merge cut short) or that was never stored is left out."""
+    found = []
+    for record_id in visit_ids(root, patient_id):
+        try:
+            intake = records.get(root, record_id)
+        except RecordNotFound:
+            continue  # an index entry written just before a crash: never acknowledged
+        if intake.patient == patient_id:
+            found.append(intake)
+    return sorted(found, key=_submitted_order)
+
+
+def members(root: Path, intake: Intake) -> list[Intake]:
+    """Every visit of the record's patient (the record alone if it has none)."""
+    if intake.patient is None:
+        return [intake]
+    found = visits(root, intake.patient)
+    return found if any(v.id == intake.id for v in found) else [*found, intake]
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def link(root: Path, intake: Intake, key: str | None, key_of: KeyOf) -> None:
+    """Give a record about to be saved its patient and put it in the index.
+
+    A record with no patient joins the one its key leads to, or a new one (always a new
+    one when ``key`` is None: a visit without a name or a birth date links to no one).
+    A record that already names its patient (saved again, or brought from elsewhere)
+    keeps it.
+    """
+    keys_path = index_file(root, PATIENT_KEYS_INDEX, key) if key is not None else None
+    keys = _read_keys(keys_path) if keys_path is not None else {}
+    if intake.patient is None:
+        intake.patient = keys.get(key, "") if key is not None else ""
+        intake.patient = intake.patient or new_patient_id()
+    add_visits(root, intake.patient, [intake.id])
+    if key is None or keys_path is None:
+        return
+    holder = keys.get(key)
+    if holder is None:
+        keys[key] = intake.patient
+        _write(keys_path, keys)
+    elif holder != intake.patient:
+        settle_keys(root, {holder}, [*visits(root, holder), intake], key_of)
+
+
+def settle_keys(root: Path, moved_from: set[str], changed: Iterable[Intake],
+                key_of: KeyOf) -> None:
+    """After records of the patients ``moved_from`` changed patient (``changed`` holds
+    all of those patients' records, as they are now), point each key those patients held
+    at the patient of the latest record that gives it."""
+    latest: dict[str, Intake] = {}
+    for intake in changed:
+        key = key_of(intake)
+        if key is not None and (key not in latest or
+                                _submitted_order(intake) > _submitted_order(latest[key])):
+            latest[key] = intake
+    by_bucket: dict[Path, list[str]] = defaultdict(list)
+    for key in latest:
+        by_bucket[index_file(root, PATIENT_KEYS_INDEX, key)].append(key)
+    for path, keys_here in sorted(by_bucket.items()):
+        keys = _read_keys(path)
+        before = dict(keys)
+        for key in keys_here:
+            if keys.get(key) in moved_from and latest[key].patient is not None:
+                keys[key] = str(latest[key].patient)
+        if keys != before:
+            _write(path, keys)
+
+
+def drop_visits(root: Path, patient_id: str, record_ids: Iterable[str]) -> None:
+    """Take records off the patient's list (the patient goes when none is left)."""
+    path = index_file(root, PATIENT_VISITS_INDEX, patient_id)
+    entries = _read_visits(path)
+    gone = set(record_ids)
+    kept = [record_id for record_id in entries.get(patient_id, []) if record_id not in gone]
+    if kept == entries.get(patient_id, []):
+        return
+    if kept:
+        entries[patient_id] = kept
+    else:
+        entries.pop(patient_id, None)
+    _write(path, entries)
+
+
+def add_visits(root: Path, patient_id: str, record_ids: list[str]) -> None:
+    """Put records on the patient's list (those already there stay where they are)."""
+    path = index_file(root, PATIENT_VISITS_INDEX, patient_id)
+    entries = _read_visits(path)
+    known = entries.get(patient_id, [])
+    new = [record_id for record_id in record_ids if record_id not in known]
+    if new:
+        entries[patient_id] = known + new
+        _write(path, entries)
+
+
+# --- rebuilding -----------------------------------------------------------------------------
+
+def rebuild(root: Path, secret: bytes,
+            questionnaire_for: Callable[[Any], Any]) -> tuple[int, int]:
+    """Recompute the whole patient index from the day files (``kiosk check --repair``).
+
+    Nothing but the index is written; records keep their ``patient``, so every split
+    and merge stands. A record saved before visits were linked (no ``patient``) stays
+    out of the index. Returns (patients, records linked).
+    """
+    from kiosk.patients import identity, link_key
+
+    def key_of(intake: Intake) -> str | None:
+        questionnaire = questionnaire_for(intake.questionnaire)
+        return link_key(secret, *identity(questionnaire, intake.answers))
+
+    found: dict[str, list[Intake]] = defaultdict(list)
+    for day in days_stored(root, RECORDS):
+        for intake in records.read_day(root, day):
+            if intake.patient is not None:
+                found[intake.patient].append(intake)
+    keys: dict[Path, dict[str, str]] = defaultdict(dict)
+    latest: dict[str, Intake] = {}
+    for patient_visits in found.values():
+        for intake in patient_visits:
+            key = key_of(intake)
+            if key is not None and (key not in latest or
+                                    _submitted_order(intake) > _submitted_order(latest[key])):
+                latest[key] = intake
+    for key, intake in latest.items():
+        keys[index_file(root, PATIENT_KEYS_INDEX, key)][key] = str(intake.patient)
+    visit_buckets: dict[Path, dict[str, list[str]]] = defaultdict(dict)
+    for patient_id, patient_visits in found.items():
+        ordered = sorted(patient_visits, key=_submitted_order)
+        visit_buckets[index_file(root, PATIENT_VISITS_INDEX, patient_id)][patient_id] = \
+            [intake.id for intake in ordered]
+    _replace_folder(root / INDEX / PATIENT_KEYS_INDEX, keys)
+    _replace_folder(root / INDEX / PATIENT_VISITS_INDEX, visit_buckets)
+    return len(found), sum(len(v) for v in found.values())
+
+
+def _replace_folder(folder: Path, buckets: dict[Path, Any]) -> None:
+    """Write every bucket, then remove the bucket files nothing belongs in any more."""
+    ensure_private_dir(folder)
+    for path, entries in sorted(buckets.items()):
+        _write(path, entries)
+    for name in os.listdir(folder):
+        if folder / name not in buckets and name.endswith(".json"):
+            os.unlink(folder / name)
+
+
+# --- files ----------------------------------------------------------------------------------
+
+def _submitted_order(intake: Intake) -> tuple[dt.datetime, str]:
+    return records.submitted(intake), intake.id
+
+
+def _read_keys(path: Path) -> dict[str, str]:
+    data: dict[str, str] | None = read_json(path, text_map_shape, KEYS_KIND)
+    return data if data is not None else {}
+
+
+def _read_visits(path: Path) -> dict[str, list[str]]:
+    data: dict[str, list[str]] | None = read_json(path, _visits_shape, VISITS_KIND)
+    return data if data is not None else {}
+
+
+def _visits_shape(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return "expected a JSON object"
+    for key, value in data.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"the entry for {key!r} is not a list of record ids"
+    return None
+
+
+def _write(path: Path, entries: Any) -> None:
+    ensure_private_dir(path.parent)
+    write_json(path, entries)
+
+
+__all__ = ["SECRET_DOCUMENT", "add_visits", "drop_visits", "link",
+           "load_secret", "members", "rebuild", "settle_keys", "visit_ids", "visits"]

@@ -1,0 +1,188 @@
+"""One patient across visits in the store: linking at save, history, split and merge."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from patients_fixture import roles_questionnaire, visit
+from test_store_helpers import intake, small_questionnaire
+
+from kiosk.patients import identity, link_key, normalized_name
+from kiosk.questionnaire import Questionnaire
+from kiosk.storage.layout import INDEX
+from kiosk.store import Store, StoreError
+
+
+@pytest.fixture
+def questionnaire(tmp_path: Path) -> Questionnaire:
+    return roles_questionnaire(tmp_path)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "data")
+
+
+def saved(store: Store, questionnaire: Questionnaire, *args: object, **options: object):  # type: ignore[no-untyped-def]
+    record = visit(questionnaire, *args, **options)  # type: ignore[arg-type]
+    store.save_intake(record, questionnaire)
+    return record
+
+
+# --- the pure part ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "normalized"), [
+    ("José Núñez-García", "jose nunez garcia"),
+    ("jose NUNEZ garcia ", "jose nunez garcia"),
+    ("Søren Łukasz Đorđe Straße Æsa Œuvre Þór Iıldız", "soren lukasz dorde strasse aesa "
+                                                        "oeuvre thor iildiz"),
+    ("  O'Brien,   Mary-Ann. ", "o brien mary ann"),
+    ("ＡＮＡ", "ana"),  # full-width letters, as some tablets' keyboards type
+    ("- . ,", ""),
+])
+def test_names_are_compared_as_a_person_would_read_them(typed: str, normalized: str) -> None:
+    assert normalized_name(typed) == normalized
+
+
+def test_the_link_key_is_a_keyed_hash_that_needs_a_name_and_a_birth_date() -> None:
+    secret = b"s" * 32
+    key = link_key(secret, "José Núñez-García", "1980-04-02")
+    assert key == link_key(secret, "jose NUNEZ garcia ", "1980-04-02")
+    assert key is not None and len(key) == 64 and "jose" not in key
+    assert key != link_key(b"t" * 32, "José Núñez-García", "1980-04-02")
+    assert key != link_key(secret, "José Núñez-García", "1980-04-03")
+    assert link_key(secret, "--", "1980-04-02") is None
+    assert link_key(secret, "José", None) is None
+    assert link_key(secret, "José", "not a date") is None
+
+
+def test_identity_reads_the_items_with_roles(questionnaire: Questionnaire) -> None:
+    record = visit(questionnaire, "Ana Diaz", "1990-01-31")
+    assert identity(questionnaire, record.answers) == ("Ana Diaz", "1990-01-31")
+    assert identity(questionnaire, {}) == (None, None)
+
+
+# --- linking at save -------------------------------------------------------------------
+
+def test_visits_link_across_spellings_and_history_is_oldest_first(
+        store: Store, questionnaire: Questionnaire) -> None:
+    second = saved(store, questionnaire, "jose NUNEZ garcia ", days_ago=7)
+    third = saved(store, questionnaire, "JOSÉ NÚÑEZ GARCÍA", days_ago=0)
+    first = saved(store, questionnaire, "José Núñez-García", days_ago=14)  # brought in late
+    assert second.patient is not None
+    assert first.patient == second.patient == third.patient
+    assert store.get_intake(first.id).patient == second.patient
+    assert [v.id for v in store.patient_visits(second.patient)] == [first.id, second.id,
+                                                                    third.id]
+
+
+def test_no_link_across_birth_dates_or_for_names_that_normalise_to_nothing(
+        store: Store, questionnaire: Questionnaire) -> None:
+    one = saved(store, questionnaire, "Ana Diaz", "1990-01-31")
+    other_birthday = saved(store, questionnaire, "Ana Diaz", "1990-01-30")
+    assert one.patient != other_birthday.patient
+    blank = [saved(store, questionnaire, "- -", "1990-01-31") for _ in range(2)]
+    no_birth_date = [saved(store, questionnaire, "Ana Diaz", None) for _ in range(2)]
+    patients = {one.patient, other_birthday.patient,
+                *(r.patient for r in blank + no_birth_date)}
+    assert None not in patients and len(patients) == 6  # each a patient of its own
+    for record in blank:
+        assert [v.id for v in store.patient_visits(str(record.patient))] == [record.id]
+
+
+def test_a_questionnaire_without_roles_gives_each_visit_its_own_patient(
+        store: Store, tmp_path: Path) -> None:
+    plain = small_questionnaire(tmp_path)
+    records = [intake(plain, "Ana Diaz") for _ in range(2)]
+    for record in records:
+        store.save_intake(record, plain)
+    assert records[0].patient != records[1].patient
+
+
+def test_the_index_holds_no_name_or_birth_date_in_clear(
+        store: Store, questionnaire: Questionnaire) -> None:
+    saved(store, questionnaire, "Zoë Quartermaine", "1971-03-09", days_ago=3)
+    saved(store, questionnaire, "zoe quartermaine", "1971-03-09")
+    files = [path for path in (store.root / INDEX).rglob("*") if path.is_file()]
+    assert any("patients" in path.parts for path in files)
+    for path in files:
+        raw = path.read_bytes().lower()
+        for secret_word in (b"quartermaine", "zoë".encode(), b"zoe", b"1971", b"03-09"):
+            assert secret_word not in raw, path
+    secret_file = store.root / "documents" / "patient-link-secret.json"
+    assert stat.S_IMODE(os.stat(secret_file).st_mode) == 0o600
+    assert len(bytes.fromhex(json.loads(secret_file.read_text())["secret"])) == 32
+
+
+# --- split and merge -------------------------------------------------------------------
+
+def test_a_split_visit_gets_a_patient_of_its_own_and_is_audited(
+        store: Store, questionnaire: Questionnaire) -> None:
+    first = saved(store, questionnaire, days_ago=14)
+    second = saved(store, questionnaire, days_ago=7)
+    assert first.patient == second.patient
+    old = str(first.patient)
+    split = store.split_visit(second.short_code, "dr.lee")
+    assert split.id == second.id and split.patient not in (None, old)
+    assert store.get_intake(second.id).patient == split.patient
+    assert [v.id for v in store.patient_visits(old)] == [first.id]
+    assert [v.id for v in store.patient_visits(str(split.patient))] == [second.id]
+    events = [e for e in store.audit_events(second.id) if e.action == "split"]
+    assert [(e.actor, e.detail) for e in events] == [("dr.lee",
+                                                      f"patient {old} -> {split.patient}")]
+    # The split visit was the latest with that name and birth date: the next one joins it.
+    third = saved(store, questionnaire)
+    assert third.patient == split.patient
+    with pytest.raises(StoreError, match="only visit"):
+        store.split_visit(first.id, "dr.lee")
+
+
+def test_merging_moves_every_visit_of_the_other_patient_and_audits_each(
+        store: Store, questionnaire: Questionnaire) -> None:
+    kept = saved(store, questionnaire, "Ana Diaz", "1990-01-31", days_ago=21)
+    typo = [saved(store, questionnaire, "Ana Dias", "1990-01-31", days_ago=d) for d in (14, 7)]
+    gone = str(typo[0].patient)
+    assert kept.patient != gone and typo[1].patient == gone
+    assert store.merge_patients(kept.id, typo[1].short_code, "dr.lee") == kept.patient
+    history = store.patient_visits(str(kept.patient))
+    assert [v.id for v in history] == [kept.id, typo[0].id, typo[1].id]
+    assert store.patient_visits(gone) == []
+    for record in typo:
+        assert [(e.action, e.actor, e.detail) for e in store.audit_events(record.id)] == [
+            ("merge", "dr.lee", f"patient {gone} -> {kept.patient}")]
+    assert store.audit_events(kept.id) == []
+    # The misspelt name now leads to the kept patient too.
+    assert saved(store, questionnaire, "ana dias", "1990-01-31").patient == kept.patient
+    assert store.merge_patients(kept.id, typo[0].id, "dr.lee") == kept.patient  # no-op
+
+
+def test_a_rebuild_gives_the_same_index_and_keeps_splits_and_merges(
+        store: Store, questionnaire: Questionnaire) -> None:
+    records = [saved(store, questionnaire, name, days_ago=days) for name, days in
+               (("Ana Diaz", 30), ("Ana Dias", 20), ("Bo Li", 15), ("Ana Diaz", 10),
+                ("Bo Li", 5), ("-", 4))]
+    store.merge_patients(records[0].id, records[1].id, "dr.lee")
+    store.split_visit(records[4].id, "dr.lee")
+    before = index_files(store)
+    (store.root / INDEX / "patients" / "keys" / "zz.json").write_text("{}")  # stale bucket
+    assert store.rebuild_patient_index() == (4, 6)
+    assert index_files(store) == before
+    next_bo = saved(store, questionnaire, "Bo Li")
+    assert next_bo.patient == store.get_intake(records[4].id).patient
+
+
+def index_files(store: Store) -> dict[str, object]:
+    folder = store.root / INDEX / "patients"
+    found: dict[str, object] = {}
+    for path in sorted(folder.rglob("*.json")):
+        entries = json.loads(path.read_text())
+        if not entries:
+            continue  # a bucket whose last patient merged away: no different from none
+        found[str(path.relative_to(folder))] = {
+            key: sorted(value) if isinstance(value, list) else value
+            for key, value in entries.items()}
+    return found
