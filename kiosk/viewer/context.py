@@ -105,8 +105,8 @@ class ViewerContext:
         """
         if intake.patient is None:
             return (intake,), 0
-        visits = tuple(intake if visit.id == intake.id else self.records.intake(visit.id)
-                       for visit in self.store.patient_visits(intake.patient))
+        visits = tuple(intake if visit.id == intake.id else visit
+                       for visit in self.records.patient_visits(intake.patient))
         for index, visit in enumerate(visits):
             if visit is intake:
                 return visits, index
