@@ -31,7 +31,8 @@ GROC_RANGE = (-7, 7)
 # Drawing units: the figure fills a 390-pixel phone's column (about 340 px), so one unit
 # is about a pixel and the 11-unit labels read at arm's length.
 WIDTH, HEIGHT = 340, 124
-LEFT, RIGHT, TOP, BOTTOM = 34, 16, 18, 100
+# The outer visits' day labels ("16 Nov", centred on their point) need room at both ends.
+LEFT, RIGHT, TOP, BOTTOM = 42, 28, 18, 100
 LABEL_Y = 118
 
 
@@ -129,6 +130,11 @@ def _fmt(number: float) -> str:
     return f"{number:.1f}".removesuffix(".0")
 
 
+def _label_y(y: float, value: float) -> str:
+    """Above its point, or below it for a value under zero: clear of the zero line."""
+    return _fmt(y + 17 if value < 0 else y - 8)
+
+
 def trend_chart(rows: Sequence[TrendRow], measure: Measure) -> Markup:
     """One measure across the visits as an SVG figure; empty if no visit has it."""
     if all(row.values.get(measure.id) is None for row in rows):
@@ -136,19 +142,19 @@ def trend_chart(rows: Sequence[TrendRow], measure: Measure) -> Markup:
     parts = [f'<svg class="trend" viewBox="0 0 {WIDTH} {HEIGHT}" aria-hidden="true" '
              f'focusable="false" data-measure="{measure.id}">']
     for tick in measure.ticks:
-        y = _fmt(_y(tick, measure))
+        line_y = _fmt(_y(tick, measure))
         css = "grid zero" if tick == 0 and measure.low < 0 else "grid"
-        parts.append(f'<line class="{css}" data-tick="{tick}" x1="{LEFT - 4}" y1="{y}" '
-                     f'x2="{WIDTH - RIGHT + 8}" y2="{y}"/>'
-                     f'<text class="tick" x="{LEFT - 8}" y="{y}">'
+        parts.append(f'<line class="{css}" data-tick="{tick}" x1="{LEFT - 4}" y1="{line_y}" '
+                     f'x2="{WIDTH - RIGHT + 8}" y2="{line_y}"/>'
+                     f'<text class="tick" x="{LEFT - 8}" y="{line_y}">'
                      f'{escape(shown(tick, measure))}</text>')
-    points: list[tuple[float, float] | None] = []
+    points: list[tuple[float, float, float] | None] = []  # (x, y, value) of each visit
     for position, row in enumerate(rows):
         x = _x(position, len(rows))
         parts.append(f'<text class="visit-label" x="{_fmt(x)}" y="{LABEL_Y}">'
                      f'{escape(row.day)}</text>')
         value = row.values.get(measure.id)
-        points.append(None if value is None else (x, _y(value, measure)))
+        points.append(None if value is None else (x, _y(value, measure), value))
     for before, after in zip(points, points[1:], strict=False):
         if before and after:
             parts.append(f'<line class="trend-line" x1="{_fmt(before[0])}" y1="{_fmt(before[1])}"'
@@ -156,11 +162,12 @@ def trend_chart(rows: Sequence[TrendRow], measure: Measure) -> Markup:
     for row, point in zip(rows, points, strict=True):
         if point is None:
             continue
-        figure = escape(shown(row.values[measure.id], measure))
-        cx, cy = _fmt(point[0]), _fmt(point[1])
+        x, y, value = point
+        figure = escape(shown(value, measure))
+        cx, cy = _fmt(x), _fmt(y)
         parts.append(f'<circle class="point" data-visit="{row.number}" cx="{cx}" cy="{cy}" r="4">'
                      f'<title>Visit {row.number}, {escape(row.day)}: {figure}</title>'
-                     f'</circle><text class="value" x="{cx}" y="{_fmt(point[1] - 8)}">'
+                     f'</circle><text class="value" x="{cx}" y="{_label_y(y, value)}">'
                      f'{figure}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
