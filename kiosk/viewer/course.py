@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kiosk.intake import Flag, Intake
-from kiosk.questionnaire import FlagLevel
+from kiosk.questionnaire import FlagLevel, Role
 from kiosk.viewer.questionnaire_layout import QuestionnaireLayout
 from kiosk.viewer.urgency import FLAG_HEADINGS, URGENCY
 
@@ -94,16 +94,14 @@ def long_day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def answer_with_role(visit: Visit, role: str) -> str:
+def answer_with_role(visit: Visit, role: Role) -> str:
     """The visit's answer to the item holding ``role``, as text; empty if none."""
-    for item in visit.layout.questionnaire.items():
-        if item.role == role:
-            value = visit.intake.answers.get(item.id)
-            return str(value).strip() if value not in (None, "") else ""
-    return ""
+    item = visit.layout.questionnaire.item_with_role(role)
+    value = visit.intake.answers.get(item.id) if item is not None else None
+    return str(value).strip() if value not in (None, "") else ""
 
 
-def _nearest_answer(visits: Sequence[Visit], index: int, role: str) -> str:
+def _nearest_answer(visits: Sequence[Visit], index: int, role: Role) -> str:
     """This visit's answer for ``role``, else the nearest earlier, else the nearest later."""
     order = [index, *range(index - 1, -1, -1), *range(index + 1, len(visits))]
     for position in order:
