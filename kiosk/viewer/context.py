@@ -114,17 +114,26 @@ class ViewerContext:
 
     def render_record_top(self, visits: Visits, index: int) -> Markup:
         """Banner, flags, visits and trend of ``visits[index]`` (autoescaped; no session data)."""
-        course = [Visit(visit, self.layouts.of(self.store.questionnaire_for(visit.questionnaire)))
-                  for visit in visits]
+        course = self._course(visits)
         view = course_view(course, index)
-        rows = trend_rows(course) if len(course) > 1 else []
-        charts = [(measure, chart) for measure in MEASURES
-                  if (chart := trend_chart(rows, measure))]
         intake, layout = view.intake, course[index].layout
+        trend = self.course_parts.trend(visits, self.render_trend) if len(course) > 1 \
+            else Markup("")
         return Markup(self.templates.get_template("_record_top.html").render(
             view=view, title=layout.title, version=layout.questionnaire.version,
-            submitted=local_time(intake.submitted_at or intake.created_at),
+            submitted=local_time(intake.submitted_at or intake.created_at), trend=trend))
+
+    def render_trend(self, visits: Visits) -> Markup:
+        """The patient's progress figures and their table: the same on every visit's page."""
+        rows = trend_rows(self._course(visits))
+        charts = [(measure, chart) for measure in MEASURES
+                  if (chart := trend_chart(rows, measure))]
+        return Markup(self.templates.get_template("_trend.html").render(
             trend=rows, charts=charts, measures=MEASURES, shown=shown))
+
+    def _course(self, visits: Visits) -> list[Visit]:
+        return [Visit(visit, self.layouts.of(self.store.questionnaire_for(visit.questionnaire)))
+                for visit in visits]
 
     def render(self, template: str, status: int = 200, **values: Any) -> web.Response:
         html = self.templates.get_template(template).render(**values)

@@ -32,6 +32,8 @@ class CourseParts:
         self.render = render
         self.size = size
         self._kept: OrderedDict[str, tuple[Visits, Markup]] = OrderedDict()
+        # The trend is the same on every visit's page of a patient: drawn once for all.
+        self._trends: OrderedDict[str, tuple[Visits, Markup]] = OrderedDict()
 
     def top(self, visits: Visits, index: int) -> Markup:
         """The top of the page of ``visits[index]``, drawn again only if a visit changed."""
@@ -42,8 +44,24 @@ class CourseParts:
             self._kept.move_to_end(record_id)
             return kept[1]
         top = self.render(visits, index)
-        self._kept[record_id] = (visits, top)
-        self._kept.move_to_end(record_id)
-        while len(self._kept) > self.size:
-            self._kept.popitem(last=False)
+        _keep(self._kept, record_id, visits, top, self.size)
         return top
+
+    def trend(self, visits: Visits, draw: Callable[[Visits], Markup]) -> Markup:
+        """The patient's trend over ``visits``, drawn again only if a visit changed."""
+        patient = visits[0].patient or visits[0].id
+        kept = self._trends.get(patient)
+        if kept is not None and kept[0] == visits:
+            self._trends.move_to_end(patient)
+            return kept[1]
+        trend = draw(visits)
+        _keep(self._trends, patient, visits, trend, self.size)
+        return trend
+
+
+def _keep(kept: OrderedDict[str, tuple[Visits, Markup]], key: str, visits: Visits,
+          part: Markup, size: int) -> None:
+    kept[key] = (visits, part)
+    kept.move_to_end(key)
+    while len(kept) > size:
+        kept.popitem(last=False)

@@ -89,11 +89,27 @@ def _number(value: object) -> float | None:
     return None
 
 
+# Where each questionnaire version keeps the three figures, by content hash: a store
+# holds few versions, and finding them walks every item.
+_FOUND: dict[str, tuple[str | None, str | None, str | None]] = {}
+
+
+def _figure_ids(questionnaire: Questionnaire) -> tuple[str | None, str | None, str | None]:
+    """The pain-now item, PSFS-mean score and GROC item of a questionnaire (None if none)."""
+    found = _FOUND.get(questionnaire.content_hash)
+    if found is None:
+        if len(_FOUND) >= 64:
+            _FOUND.clear()
+        found = _FOUND[questionnaire.content_hash] = (
+            _pain_item_id(questionnaire), _psfs_score_id(questionnaire),
+            _groc_item_id(questionnaire))
+    return found
+
+
 def measures_of(visit: Visit) -> dict[str, float | None]:
     """Pain now, PSFS mean and GROC of one visit, found by the rules above."""
-    questionnaire, intake = visit.layout.questionnaire, visit.intake
-    pain, psfs, groc = (_pain_item_id(questionnaire), _psfs_score_id(questionnaire),
-                        _groc_item_id(questionnaire))
+    intake = visit.intake
+    pain, psfs, groc = _figure_ids(visit.layout.questionnaire)
     return {
         "pain": _number(intake.answers.get(pain)) if pain else None,
         "psfs": _number(intake.scores.get(psfs)) if psfs else None,

@@ -6,11 +6,13 @@ import re
 
 import pytest
 from answers_fixture import complete_answers
+from markupsafe import Markup
 
-from kiosk.intake import build_intake
+from kiosk.intake import Intake, build_intake
 from kiosk.loader import read_questionnaire
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
 from kiosk.viewer.course import Visit, banner, standing_flags, todays_flags, visit_lines
+from kiosk.viewer.course_cache import CourseParts
 from kiosk.viewer.questionnaire_layout import lay_out
 from kiosk.viewer.trend_chart import (
     BOTTOM,
@@ -126,3 +128,21 @@ def test_each_point_sits_at_its_value_and_groc_goes_below_zero(course: list[Visi
 
 def test_a_measure_no_visit_has_draws_nothing(course: list[Visit]) -> None:
     assert trend_chart(trend_rows(course[:1]), MEASURES[2]) == ""
+
+
+def test_a_page_top_is_drawn_again_only_when_a_visit_changed(course: list[Visit]) -> None:
+    drawn: list[int] = []
+
+    def draw(visits: tuple[Intake, ...], index: int) -> Markup:
+        drawn.append(index)
+        return Markup(f"<p>visit {index + 1} of {len(visits)}</p>")
+
+    parts = CourseParts(draw)
+    visits = tuple(visit.intake for visit in course)
+    assert parts.top(visits, 2) == "<p>visit 3 of 3</p>"
+    assert parts.top(visits, 2) == "<p>visit 3 of 3</p>"
+    assert drawn == [2]
+    reviewed = visits[0].model_copy(update={"status": "reviewed"})
+    parts.top((reviewed, *visits[1:]), 2)
+    assert parts.top(visits[:2], 1) == "<p>visit 2 of 2</p>"
+    assert drawn == [2, 2, 1]
