@@ -1,13 +1,19 @@
-"""How long one save and one lookup by id take as the store fills up, next to plain TinyDB.
+"""How long one save and one lookup by id take as the store fills up, next to plain TinyDB,
+and what linking one patient's visits adds to a save.
 
 Run: ``.venv/bin/python bench/store.py`` (about a minute; ``--quick`` for a smoke run).
 
 Records are real intakes of the bundled questionnaire (complete answers, with the
 free-text answers a talkative patient gives) of about 3.5 KB each, spread over past
-clinic days at 30 intakes a day. Measured saves go to later days, 30 a day, so
-every size meets the same day files; saves and lookups are taken round-robin over
-the sizes, so background load on a shared machine hits every size alike. Plain
-TinyDB is one file with its default JSONStorage, as the issue measured it.
+clinic days at 30 intakes a day. Patients come for a course of 4 visits, so stored
+records belong to one patient per 4, with the patient index filled to match. Measured
+saves go to later days, 30 a day, so every size meets the same day files; one in 4 is a
+new patient and the others return (patients of the store, or of the bench's own saves
+in the empty store). Each save with linking is paired with one without (the same save
+minus the patient index: what a save cost before linking), and saves, lookups and
+history lookups are taken round-robin over the sizes, so background load on a shared
+machine hits every size alike. Plain TinyDB is one file with its default JSONStorage,
+as the issue measured it.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +39,19 @@ sys.path.insert(0, str(REPO / "tests"))  # the shared complete-answers fixture
 
 from answers_fixture import complete_answers  # noqa: E402
 
-from kiosk.ids import new_record_id, new_short_code  # noqa: E402
+from kiosk.ids import new_patient_id, new_record_id, new_short_code  # noqa: E402
 from kiosk.intake import Intake, build_intake  # noqa: E402
 from kiosk.loader import load_questionnaire  # noqa: E402
 from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
+from kiosk.patients import link_key  # noqa: E402
 from kiosk.questionnaire import Questionnaire  # noqa: E402
+from kiosk.storage import patients, records  # noqa: E402
 from kiosk.storage.files import encode, ensure_private_dir, write_durably  # noqa: E402
 from kiosk.storage.layout import (  # noqa: E402
     CODE_INDEX,
     ID_INDEX,
+    PATIENT_KEYS_INDEX,
+    PATIENT_VISITS_INDEX,
     QUESTIONNAIRES,
     RECORDS,
     day_file,
@@ -50,9 +61,42 @@ from kiosk.store import Store  # noqa: E402
 
 SIZES = (0, 1_000, 10_000, 50_000)
 PER_DAY = 30
+VISITS_PER_PATIENT = 4
+ROLE_ITEMS = {"full_name": "name", "date_of_birth": "birth_date", "phone": "phone"}
 TARGET_BYTES = 3_500
 START = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 Results = dict[int, dict[str, tuple[float, float]]]  # size -> operation -> (median, p95) ms
+
+
+def with_roles(questionnaire: Questionnaire) -> Questionnaire:
+    """The bundled questionnaire with its name, birth date and phone items' roles (a no-op
+    once the bundled file declares them itself)."""
+    content = questionnaire.model_dump(mode="json", exclude_none=True)
+    for section in content["sections"]:
+        for item in section["items"]:
+            item.setdefault("role", ROLE_ITEMS.get(item["id"]))
+            if item["role"] is None:
+                del item["role"]
+    return Questionnaire.model_validate(content)
+
+
+class People:
+    """Who each record is: patient n has its own name and birth date, and a patient id."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    def add(self) -> int:
+        self.ids.append(new_patient_id())
+        return len(self.ids) - 1
+
+    @staticmethod
+    def name(n: int) -> str:
+        return f"Ana María López {n}"
+
+    @staticmethod
+    def birth_date(n: int) -> str:
+        return (dt.date(1940, 1, 1) + dt.timedelta(days=n % 25_000)).isoformat()
 
 
 def template_intake(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -70,11 +114,16 @@ def template_intake(questionnaire: Questionnaire) -> dict[str, Any]:
     return document
 
 
-def clone(template: dict[str, Any], moment: dt.datetime) -> dict[str, Any]:
+def clone(template: dict[str, Any], moment: dt.datetime, person: int,
+          patient: str | None) -> dict[str, Any]:
+    """A copy of the template by patient ``person`` (``patient``: the stored patient id,
+    or None for a record the store is yet to link)."""
     document = dict(template)
+    document["answers"] = {**template["answers"], "full_name": People.name(person),
+                           "date_of_birth": People.birth_date(person)}
     document.update(id=new_record_id(), short_code=new_short_code(),
                     created_at=(moment - dt.timedelta(minutes=12)).isoformat(),
-                    submitted_at=moment.isoformat())
+                    submitted_at=moment.isoformat(), patient=patient)
     return document
 
 
@@ -85,28 +134,41 @@ def moments(count: int, first_day: dt.datetime, step: int) -> list[dt.datetime]:
 
 
 def fill_store(root: Path, questionnaire: Questionnaire, template: dict[str, Any],
-               count: int) -> list[str]:
-    """Write ``count`` past records straight into day files and index buckets (bulk path)."""
-    Store(root)
+               count: int, people: People) -> list[str]:
+    """Write ``count`` past records straight into day files and index buckets (bulk path),
+    4 visits a patient, with the patient index as the store would have made it."""
+    store = Store(root)
+    with store.locked():
+        secret = patients.load_secret(root)
     ensure_private_dir(root / QUESTIONNAIRES)
     write_durably(root / QUESTIONNAIRES / f"{questionnaire.content_hash}.json",
                   encode(questionnaire.model_dump(mode="json")))
     days: dict[str, list[dict[str, Any]]] = defaultdict(list)
     id_buckets: dict[Path, dict[str, str]] = defaultdict(dict)
     code_buckets: dict[Path, dict[str, str]] = defaultdict(dict)
-    for moment in moments(count, START - dt.timedelta(days=1), step=-1):
-        document = clone(template, moment)
+    key_buckets: dict[Path, dict[str, str]] = defaultdict(dict)
+    visit_buckets: dict[Path, dict[str, list[str]]] = defaultdict(dict)
+    for n, moment in enumerate(moments(count, START - dt.timedelta(days=1), step=-1)):
+        person = people.add() if n % VISITS_PER_PATIENT == 0 else len(people.ids) - 1
+        patient = people.ids[person]
+        document = clone(template, moment, person, patient)
         day = moment.date().isoformat()
         days[day].append(document)
         id_buckets[index_file(root, ID_INDEX, document["id"])][document["id"]] = day
         code_buckets[index_file(root, CODE_INDEX, document["short_code"])][
             document["short_code"]] = document["id"]
+        key = link_key(secret, People.name(person), People.birth_date(person))
+        assert key is not None
+        key_buckets[index_file(root, PATIENT_KEYS_INDEX, key)][key] = patient
+        visit_buckets[index_file(root, PATIENT_VISITS_INDEX, patient)].setdefault(
+            patient, []).append(document["id"])
     for day, documents in days.items():
         path = day_file(root, RECORDS, day)
         ensure_private_dir(path.parent)
         write_durably(path, encode({"intakes": {str(n): d for n, d in
                                                 enumerate(documents, start=1)}}))
-    for buckets in (id_buckets, code_buckets):
+    buckets: dict[Path, Any]
+    for buckets in (id_buckets, code_buckets, key_buckets, visit_buckets):
         for path, entries in buckets.items():
             ensure_private_dir(path.parent)
             write_durably(path, encode(entries))
@@ -114,8 +176,8 @@ def fill_store(root: Path, questionnaire: Questionnaire, template: dict[str, Any
 
 
 def fill_tinydb(path: Path, template: dict[str, Any], count: int) -> list[str]:
-    documents = [clone(template, moment)
-                 for moment in moments(count, START - dt.timedelta(days=1), step=-1)]
+    documents = [clone(template, moment, n // VISITS_PER_PATIENT, None) for n, moment in
+                 enumerate(moments(count, START - dt.timedelta(days=1), step=-1))]
     path.write_text(json.dumps({"_default": {str(n): d for n, d in
                                              enumerate(documents, start=1)}}))
     return [document["id"] for document in documents]
@@ -135,32 +197,65 @@ def summary(samples: list[float]) -> tuple[float, float]:
 
 def bench_stores(work: Path, questionnaire: Questionnaire, template: dict[str, Any],
                  sizes: tuple[int, ...], samples: int) -> Results:
-    """Saves, then lookups, taken round-robin over the sizes so background load hits all alike."""
+    """Saves with and without linking, then lookups and history lookups, taken round-robin
+    over the sizes so background load hits all alike."""
     stores: dict[int, Store] = {}
     stored: dict[int, list[str]] = {}
+    people: dict[int, People] = {}
     for count in sizes:
         root = work / f"store-{count}"
-        stored[count] = fill_store(root, questionnaire, template, count)
+        people[count] = People()
+        stored[count] = fill_store(root, questionnaire, template, count, people[count])
         stores[count] = Store(root)  # one long-lived instance, as a kiosk or the viewer holds
         print(f"  filled a store with {count:,} records", file=sys.stderr, flush=True)
-    saves: dict[int, list[float]] = defaultdict(list)
-    lookups: dict[int, list[float]] = defaultdict(list)
+    times: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    linked_patients: dict[int, set[str]] = {count: set(people[count].ids) for count in sizes}
     order = list(sizes)
-    for moment in moments(samples, START, step=1):
+    for n, moment in enumerate(moments(samples, START, step=1)):
         random.shuffle(order)
         for count in order:
-            intake = Intake.model_validate(clone(template, moment))
-            saves[count].append(timed(lambda s=stores[count], i=intake:
-                                      s.save_intake(i, questionnaire)))
-            stored[count].append(intake.id)
+            store, crowd = stores[count], people[count]
+            linked = Intake.model_validate(clone(template, moment, visitor(crowd, n), None))
+            unlinked = Intake.model_validate(clone(template, moment, visitor(crowd, n),
+                                                   new_patient_id()))
+            steps = [("save", linked, partial(store.save_intake, linked, questionnaire)),
+                     ("save unlinked", unlinked, partial(save_unlinked, store, unlinked))]
+            for name, intake, step in (steps if n % 2 else steps[::-1]):
+                times[name][count].append(timed(step))
+                stored[count].append(intake.id)
+            assert linked.patient is not None
+            linked_patients[count].add(linked.patient)
     picks = {count: random.sample(stored[count], samples) for count in sizes}
+    patient_picks = {count: random.choices(sorted(linked_patients[count]), k=samples)
+                     for count in sizes}
     for n in range(samples):
         random.shuffle(order)
         for count in order:
-            lookups[count].append(timed(lambda s=stores[count], rid=picks[count][n]:
-                                        s.get_intake(rid)))
-    return {count: {"save": summary(saves[count]), "lookup": summary(lookups[count])}
-            for count in sizes}
+            times["lookup"][count].append(timed(partial(stores[count].get_intake,
+                                                        picks[count][n])))
+            times["history"][count].append(timed(partial(stores[count].patient_visits,
+                                                         patient_picks[count][n])))
+    results: Results = {count: {name: summary(times[name][count]) for name in times}
+                        for count in sizes}
+    for count in sizes:  # what linking adds: the median of the paired differences
+        paired = [with_link - without for with_link, without in
+                  zip(times["save"][count], times["save unlinked"][count], strict=True)]
+        results[count]["linking"] = summary(paired)
+    return results
+
+
+def visitor(people: People, n: int) -> int:
+    """Who comes in: one in 4 a new patient, the others a patient who came before."""
+    if n % VISITS_PER_PATIENT == 0 or not people.ids:
+        return people.add()
+    return random.randrange(len(people.ids))
+
+
+def save_unlinked(store: Store, intake: Intake) -> None:
+    """A save as it was before linking: the record and its id and code indexes, under the
+    lock, nothing of the patient index (the questionnaire is already kept)."""
+    with store.locked():
+        records.save(store.root, intake)
 
 
 def bench_tinydb(work: Path, template: dict[str, Any], count: int,
@@ -171,11 +266,11 @@ def bench_tinydb(work: Path, template: dict[str, Any], count: int,
     saves, lookups = [], []
     with TinyDB(path) as db:
         for moment in moments(samples, START, step=1):
-            document = clone(template, moment)
-            saves.append(timed(lambda document=document: db.insert(document)))
+            document = clone(template, moment, 0, None)
+            saves.append(timed(partial(db.insert, document)))
             stored.append(document["id"])
         for rid in random.sample(stored, min(samples, len(stored))):
-            lookups.append(timed(lambda rid=rid: db.search(Query().id == rid)))
+            lookups.append(timed(partial(db.search, Query().id == rid)))
     path.unlink()
     return {"save": summary(saves), "lookup": summary(lookups)}
 
@@ -195,10 +290,11 @@ def main() -> None:
     sizes = SIZES[:3] if args.quick else SIZES
     samples = 50 if args.quick else args.samples
     random.seed(7)
-    questionnaire = load_questionnaire(BUNDLED_QUESTIONNAIRE)
+    questionnaire = with_roles(load_questionnaire(BUNDLED_QUESTIONNAIRE))
     template = template_intake(questionnaire)
     print(f"records of {len(encode(template)):,} bytes, {PER_DAY} intakes a clinic day; "
-          f"store: {samples} saves and lookups per size; plain TinyDB: "
+          f"{VISITS_PER_PATIENT} visits a patient; store: {samples} saves with and without "
+          "linking, lookups and history lookups per size; plain TinyDB: "
           f"{', '.join(f'{tinydb_samples(n, args.quick)} at {n:,}' for n in sizes)}")
     results: dict[str, Results] = {}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=REPO / "bench") as tmp:
@@ -221,6 +317,14 @@ def print_table(results: dict[str, Results], sizes: tuple[int, ...]) -> None:
         cells = [f"{results[kind][count][op][0]:.2f} / {results[kind][count][op][1]:.2f}"
                  for kind in ("store", "tinydb") for op in ("save", "lookup")]
         print(f"| {count:,} | " + " | ".join(cells) + " |")
+    print()
+    print("| records stored | save with linking | save without linking | linking adds "
+          "(paired) | patient history lookup |")
+    print("|---:|---:|---:|---:|---:|")
+    for count in sizes:
+        cells = [f"{results['store'][count][op][0]:.2f} / {results['store'][count][op][1]:.2f}"
+                 for op in ("save", "save unlinked", "linking", "history")]
+        print(f"| {count:,} | " + " | ".join(cells) + " |")
     largest = sizes[-1]
     print()
     for kind, name in (("store", "store"), ("tinydb", "plain TinyDB")):
@@ -228,6 +332,9 @@ def print_table(results: dict[str, Results], sizes: tuple[int, ...]) -> None:
                   for op in ("save", "lookup")]
         print(f"{name}: median at {largest:,} / median at 0 records: save {ratios[0]:.2f}, "
               f"lookup {ratios[1]:.2f}")
+    adds = ", ".join(f"{results['store'][count]['linking'][0]:.2f} ms at {count:,}"
+                     for count in sizes)
+    print(f"linking adds to a save (median of paired differences): {adds}")
 
 
 if __name__ == "__main__":

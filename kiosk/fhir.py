@@ -1,5 +1,6 @@
 """FHIR R4 export: the pinned questionnaire as a ``Questionnaire``, each intake as a
-``QuestionnaireResponse`` plus a ``Flag`` per raised safety flag, gathered in a ``Bundle``.
+``QuestionnaireResponse`` plus a ``Flag`` per raised safety flag, and a ``Patient`` per
+patient they are about, gathered in a ``Bundle``.
 
 Plain dicts ready for JSON, so the kiosk needs no FHIR library at run time; the
 tests check every resource against the ``fhir.resources`` models. docs/export.md
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from kiosk.fhir_conditions import enable_when
+from kiosk.fhir_patient import patient_key, patient_reference, patient_resource
 from kiosk.fhir_questionnaire import questionnaire_resource
 from kiosk.fhir_values import (
     FLAG_CATEGORY_SYSTEM,
@@ -73,6 +75,7 @@ def response_resource(intake: Intake, questionnaire: Questionnaire) -> Resource:
         "identifier": {"system": RECORD_SYSTEM, "value": intake.id},
         "questionnaire": canonical(intake.questionnaire),
         "status": "in-progress" if intake.status == "draft" else "completed",
+        "subject": patient_reference(intake),
     }
     if intake.submitted_at is not None:
         resource["authored"] = instant(intake.submitted_at)
@@ -127,7 +130,7 @@ def flag_resources(intake: Intake) -> list[Resource]:
             "code": {"coding": [{"system": FLAG_LEVEL_SYSTEM, "code": flag.level,
                                  "display": FLAG_LEVEL_NAMES[flag.level]}],
                      "text": flag.message},
-            "subject": {"display": f"Patient of intake {intake.short_code}"},
+            "subject": patient_reference(intake),
         }
         if intake.submitted_at is not None:
             resource["period"] = {"start": instant(intake.submitted_at)}
@@ -139,11 +142,14 @@ def flag_resources(intake: Intake) -> list[Resource]:
 
 def bundle(records: Iterable[tuple[Intake, Questionnaire]],
            now: dt.datetime | None = None) -> Resource:
-    """A ``collection`` Bundle: each questionnaire once, then each response and its flags."""
+    """A ``collection`` Bundle: each questionnaire once, each patient once, then each
+    response and its flags."""
     questionnaires: list[dict[str, Any]] = []
     responses: list[dict[str, Any]] = []
     seen: set[str] = set()
+    patients: dict[str, list[tuple[Intake, Questionnaire]]] = {}
     for intake, questionnaire in records:
+        patients.setdefault(patient_key(intake), []).append((intake, questionnaire))
         key = canonical(intake.questionnaire)
         if key not in seen:
             seen.add(key)
@@ -153,10 +159,12 @@ def bundle(records: Iterable[tuple[Intake, Questionnaire]],
                           "resource": response_resource(intake, questionnaire)})
         responses += [{"fullUrl": full_url("Flag", flag["id"]), "resource": flag}
                       for flag in flag_resources(intake)]
+    people = [{"fullUrl": full_url("Patient", key), "resource": patient_resource(visits)}
+              for key, visits in patients.items()]
     result: Resource = {"resourceType": "Bundle", "type": "collection",
                         "timestamp": instant(now or dt.datetime.now(dt.UTC))}
     if questionnaires or responses:
-        result["entry"] = questionnaires + responses
+        result["entry"] = questionnaires + people + responses
     return result
 
 

@@ -31,6 +31,7 @@ Resource = dict[str, Any]
 BASE = "urn:intake-kiosk"
 BODY_MAP_SYSTEM = f"{BASE}:body-map"
 RECORD_SYSTEM = f"{BASE}:record"
+PATIENT_SYSTEM = f"{BASE}:patient"
 FLAG_LEVEL_SYSTEM = f"{BASE}:flag-level"
 FLAG_ITEM_EXTENSION = f"{BASE}:fhir:flag-item"
 FLAG_CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/flag-category"

@@ -158,7 +158,7 @@ class Store:
                 now = [intake if visit.id == intake.id else visit for visit in visits]
                 patients.settle_keys(self.root, {old}, now,
                                      self._key_of(patients.load_secret(self.root)))
-            records.save(self.root, intake)
+            records.rewrite(self.root, [intake])
             if old is not None:
                 patients.drop_visits(self.root, old, [intake.id])
             audit.append(self.root, AuditEvent(actor=actor, action="split",
@@ -185,8 +185,7 @@ class Store:
             if other.patient is not None:
                 patients.settle_keys(self.root, {other.patient}, moving,
                                      self._key_of(patients.load_secret(self.root)))
-            for visit in moving:
-                records.save(self.root, visit)
+            records.rewrite(self.root, moving)
             if other.patient is not None:
                 patients.drop_visits(self.root, other.patient, previous)
             audit.append_many(self.root, [
@@ -200,6 +199,12 @@ class Store:
         with self.locked():
             return patients.rebuild(self.root, patients.load_secret(self.root),
                                     self.questionnaire_for)
+
+    def check_patient_index(self) -> list[str]:
+        """One line per patient-index bucket that differs from the day files (none: sound)."""
+        with self.locked():
+            return patients.check(self.root, patients.load_secret(self.root),
+                                  self.questionnaire_for)
 
     def _key_of(self, secret: bytes) -> Callable[[Intake], str | None]:
         def key_of(intake: Intake) -> str | None:

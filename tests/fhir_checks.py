@@ -1,7 +1,7 @@
 """Checks of exported FHIR: the fhir.resources models plus the R4 rules those models skip.
 
 fhir.resources 8 puts R5 at the top level and R4B under ``fhir.resources.R4B``; the
-R4B Bundle, Questionnaire, QuestionnaireResponse and Flag have the R4 structure, so
+R4B Bundle, Questionnaire, QuestionnaireResponse, Flag and Patient have the R4 structure, so
 they stand in for R4 here. The models check shapes and primitive formats but not
 required code bindings, empty values or the Questionnaire invariants (que-*), so
 those are checked below by hand.
@@ -16,11 +16,13 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.flag import Flag
+from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 MODELS: dict[str, Any] = {"Bundle": Bundle, "Questionnaire": Questionnaire,
-                          "QuestionnaireResponse": QuestionnaireResponse, "Flag": Flag}
+                          "QuestionnaireResponse": QuestionnaireResponse, "Flag": Flag,
+                          "Patient": Patient}
 ITEM_TYPES = {"group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time",
               "string", "text", "url", "choice", "open-choice", "attachment", "reference",
               "quantity"}
@@ -43,6 +45,7 @@ def validate(resource: dict[str, Any]) -> None:
         assert len(full_urls) == len(set(full_urls)), "bdl-7: fullUrl must be unique"
         for entry in resource.get("entry", []):
             validate(entry["resource"])
+        check_subjects(resource)
     elif resource["resourceType"] == "Questionnaire":
         assert resource["status"] in {"draft", "active", "retired", "unknown"}
         check_questionnaire_rules(resource)
@@ -51,6 +54,15 @@ def validate(resource: dict[str, Any]) -> None:
                                       "entered-in-error", "stopped"}
     elif resource["resourceType"] == "Flag":
         assert resource["status"] in {"active", "inactive", "entered-in-error"}
+
+
+def check_subjects(bundle: dict[str, Any]) -> None:
+    """Every response and flag is about a Patient of the Bundle (R4 requires Flag.subject)."""
+    patients = {entry["fullUrl"] for entry in bundle.get("entry", [])
+                if entry["resource"]["resourceType"] == "Patient"}
+    for entry in bundle.get("entry", []):
+        if entry["resource"]["resourceType"] in {"QuestionnaireResponse", "Flag"}:
+            assert entry["resource"]["subject"]["reference"] in patients, entry["fullUrl"]
 
 
 def assert_no_empty_values(node: Any, path: str = "") -> None:

@@ -1,8 +1,9 @@
-"""``kiosk records list`` and ``kiosk records show``: the stored intakes, for staff.
+"""``kiosk records list``, ``show`` and ``history``: the stored intakes, for staff.
 
 These print patient answers on purpose (staff asked for them); nothing here logs.
 ``show`` labels the answers with the questionnaire the record was taken with, and
-writes a "view" event to the audit log like the clinician viewer does.
+writes a "view" event to the audit log like the clinician viewer does; ``history``
+lists the visits of the record's patient and writes a "history" event for each.
 """
 
 from __future__ import annotations
@@ -53,6 +54,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     show.add_argument("key", metavar="ID|SHORT_CODE")
     show.add_argument("--json", action="store_true", help="print the record as JSON")
     show.set_defaults(handler=run_show)
+    history = commands.add_parser(
+        "history", parents=[common], help="one patient's visits, oldest first",
+        description="List every visit of the patient a record belongs to (the record given "
+                    "by id or short code), oldest first, with flags and scores.")
+    history.add_argument("key", metavar="ID|SHORT_CODE")
+    history.add_argument("--json", action="store_true",
+                         help="print one JSON array instead of a table")
+    history.set_defaults(handler=run_history)
 
 
 # --- list ----------------------------------------------------------------------------------
@@ -68,15 +77,20 @@ def run_list(args: argparse.Namespace) -> int:
     if not intakes:
         print("No records.")
         return 0
-    rows = [("SUBMITTED", "CODE", "STATUS", "QUESTIONNAIRE", "FLAGS", "ID")]
+    rows: list[tuple[str, ...]] = [("SUBMITTED", "CODE", "STATUS", "QUESTIONNAIRE", "FLAGS",
+                                    "ID")]
     rows += [(local_time(intake), intake.short_code, intake.status,
               f"{intake.questionnaire.id} v{intake.questionnaire.version}",
               flag_counts(intake), intake.id) for intake in intakes]
+    print_table(rows)
+    return 0
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
               .rstrip())
-    return 0
 
 
 def summary(intake: Intake) -> dict[str, Any]:
@@ -126,6 +140,43 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- history -------------------------------------------------------------------------------
+
+def run_history(args: argparse.Namespace) -> int:
+    store = Store(resolve_data_dir(args.data))
+    intake = store.get_intake(args.key)
+    # A record saved before visits were linked has no patient: it is its own history.
+    visits = store.patient_visits(intake.patient) if intake.patient else [intake]
+    actor = cli_actor()
+    store.record_audit_many([AuditEvent(actor=actor, action="history", record_id=visit.id)
+                             for visit in visits])
+    if args.json:
+        print(json.dumps([visit_summary(visit) for visit in visits], ensure_ascii=False,
+                         indent=2))
+        return 0
+    count = f"{len(visits)} visit" + ("s" if len(visits) != 1 else "")
+    print(f"Patient {intake.patient or '(none: saved before visits were linked)'}   "
+          f"{count}, oldest first")
+    rows: list[tuple[str, ...]] = [("VISIT", "SUBMITTED", "CODE", "QUESTIONNAIRE", "FLAGS",
+                                    "SCORES", "ID")]
+    rows += [(str(number), local_time(visit), visit.short_code,
+              f"{visit.questionnaire.id} v{visit.questionnaire.version}", flag_counts(visit),
+              score_text(visit), visit.id) for number, visit in enumerate(visits, 1)]
+    print_table(rows)
+    return 0
+
+
+def visit_summary(intake: Intake) -> dict[str, Any]:
+    """What ``records history --json`` promises for each visit."""
+    return {**summary(intake), "questionnaire": intake.questionnaire.id,
+            "scores": intake.scores, "patient": intake.patient}
+
+
+def score_text(intake: Intake) -> str:
+    return ", ".join(f"{score_id} {'-' if value is None else f'{value:g}'}"
+                     for score_id, value in intake.scores.items()) or "-"
+
+
 def record_text(intake: Intake, questionnaire: Questionnaire,
                 answers: list[dict[str, Any]]) -> list[str]:
     """The record as staff read it: who and when, flags first, scores, then the answers."""
@@ -136,6 +187,9 @@ def record_text(intake: Intake, questionnaire: Questionnaire,
              f"Questionnaire: {questionnaire.text(questionnaire.title, language)} "
              f"({intake.questionnaire.id} version {intake.questionnaire.version})   "
              f"language {intake.language}"]
+    if intake.patient:
+        lines.append(f"Patient {intake.patient}   (all visits: kiosk records history "
+                     f"{intake.short_code})")
     if intake.reviewed_at:
         lines.append(f"Reviewed {intake.reviewed_at.astimezone():%Y-%m-%d %H:%M} by "
                      f"{intake.reviewed_by or 'unknown'}")

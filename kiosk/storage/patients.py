@@ -200,16 +200,15 @@ def add_visits(root: Path, patient_id: str, record_ids: list[str]) -> None:
         _write(path, entries)
 
 
-# --- rebuilding -----------------------------------------------------------------------------
+# --- rebuilding and checking ---------------------------------------------------------------
 
-def rebuild(root: Path, secret: bytes,
-            questionnaire_for: Callable[[Any], Any]) -> tuple[int, int]:
-    """Recompute the whole patient index from the day files (``kiosk check --repair``).
+Buckets = dict[Path, dict[str, Any]]  # bucket file -> its entries
 
-    Nothing but the index is written; records keep their ``patient``, so every split
-    and merge stands. A record saved before visits were linked (no ``patient``) stays
-    out of the index. Returns (patients, records linked).
-    """
+
+def expected_index(root: Path, secret: bytes,
+                   questionnaire_for: Callable[[Any], Any]) -> tuple[Buckets, int]:
+    """The whole patient index as the day files say it should be, and how many records
+    it links. A record saved before visits were linked (no ``patient``) stays out."""
     from kiosk.patients import identity, link_key
 
     def key_of(intake: Intake) -> str | None:
@@ -217,38 +216,74 @@ def rebuild(root: Path, secret: bytes,
         return link_key(secret, *identity(questionnaire, intake.answers))
 
     found: dict[str, list[Intake]] = defaultdict(list)
+    latest: dict[str, Intake] = {}
     for day in days_stored(root, RECORDS):
         for intake in records.read_day(root, day):
-            if intake.patient is not None:
-                found[intake.patient].append(intake)
-    keys: dict[Path, dict[str, str]] = defaultdict(dict)
-    latest: dict[str, Intake] = {}
-    for patient_visits in found.values():
-        for intake in patient_visits:
+            if intake.patient is None:
+                continue
+            found[intake.patient].append(intake)
             key = key_of(intake)
             if key is not None and (key not in latest or
                                     _submitted_order(intake) > _submitted_order(latest[key])):
                 latest[key] = intake
+    buckets: Buckets = defaultdict(dict)
     for key, intake in latest.items():
-        keys[index_file(root, PATIENT_KEYS_INDEX, key)][key] = str(intake.patient)
-    visit_buckets: dict[Path, dict[str, list[str]]] = defaultdict(dict)
+        buckets[index_file(root, PATIENT_KEYS_INDEX, key)][key] = str(intake.patient)
     for patient_id, patient_visits in found.items():
         ordered = sorted(patient_visits, key=_submitted_order)
-        visit_buckets[index_file(root, PATIENT_VISITS_INDEX, patient_id)][patient_id] = \
+        buckets[index_file(root, PATIENT_VISITS_INDEX, patient_id)][patient_id] = \
             [intake.id for intake in ordered]
-    _replace_folder(root / INDEX / PATIENT_KEYS_INDEX, keys)
-    _replace_folder(root / INDEX / PATIENT_VISITS_INDEX, visit_buckets)
-    return len(found), sum(len(v) for v in found.values())
+    return buckets, sum(len(v) for v in found.values())
 
 
-def _replace_folder(folder: Path, buckets: dict[Path, Any]) -> None:
-    """Write every bucket, then remove the bucket files nothing belongs in any more."""
-    ensure_private_dir(folder)
-    for path, entries in sorted(buckets.items()):
-        _write(path, entries)
-    for name in os.listdir(folder):
-        if folder / name not in buckets and name.endswith(".json"):
-            os.unlink(folder / name)
+def check(root: Path, secret: bytes, questionnaire_for: Callable[[Any], Any]) -> list[str]:
+    """One line per bucket file of the patient index that differs from what the day files
+    say (``kiosk check``); a damaged bucket raises :class:`StoreDamaged` as it is read."""
+    expected, _ = expected_index(root, secret, questionnaire_for)
+    problems = []
+    for folder, kind, read in ((PATIENT_KEYS_INDEX, KEYS_KIND, _read_keys),
+                               (PATIENT_VISITS_INDEX, VISITS_KIND, _read_visits)):
+        on_disk = {path: read(path) for path in _bucket_files(root / INDEX / folder)}
+        for path in sorted(set(on_disk) | {p for p in expected
+                                            if p.parent == root / INDEX / folder}):
+            want = {key: sorted(v) if isinstance(v, list) else v
+                    for key, v in expected.get(path, {}).items()}
+            have = {key: sorted(v) if isinstance(v, list) else v
+                    for key, v in on_disk.get(path, {}).items()}
+            differ = sum(1 for key in set(want) | set(have) if want.get(key) != have.get(key))
+            if differ:
+                problems.append(f"{path}: {kind} does not match the records ({differ} "
+                                "entries differ); `kiosk check --repair` rebuilds it")
+    return problems
+
+
+def rebuild(root: Path, secret: bytes,
+            questionnaire_for: Callable[[Any], Any]) -> tuple[int, int]:
+    """Recompute the whole patient index from the day files (``kiosk check --repair``).
+
+    Nothing but the index is written; records keep their ``patient``, so every split
+    and merge stands. Returns (patients, records linked).
+    """
+    expected, linked = expected_index(root, secret, questionnaire_for)
+    for folder in (PATIENT_KEYS_INDEX, PATIENT_VISITS_INDEX):
+        ensure_private_dir(root / INDEX / folder)
+        here = {path: entries for path, entries in expected.items()
+                if path.parent == root / INDEX / folder}
+        for path, entries in sorted(here.items()):
+            _write(path, entries)
+        for path in _bucket_files(root / INDEX / folder):
+            if path not in here:
+                os.unlink(path)  # a bucket nothing belongs in any more
+    patients = sum(len(entries) for path, entries in expected.items()
+                   if path.parent == root / INDEX / PATIENT_VISITS_INDEX)
+    return patients, linked
+
+
+def _bucket_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder / name for name in os.listdir(folder) if name.endswith(".json"))
+    except FileNotFoundError:
+        return []
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -281,5 +316,5 @@ def _write(path: Path, entries: Any) -> None:
     write_json(path, entries)
 
 
-__all__ = ["SECRET_DOCUMENT", "add_visits", "drop_visits", "link",
+__all__ = ["SECRET_DOCUMENT", "add_visits", "check", "drop_visits", "expected_index", "link",
            "load_secret", "members", "rebuild", "settle_keys", "visit_ids", "visits"]

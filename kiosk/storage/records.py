@@ -178,6 +178,24 @@ def mark_reviewed(root: Path, id_or_short_code: str, reviewer: str) -> Intake:
     return intake
 
 
+def rewrite(root: Path, intakes: list[Intake]) -> None:
+    """Write stored records back as they are now (a changed ``patient``), one write per
+    day file; each must already be stored."""
+    by_day: dict[str, list[Intake]] = {}
+    for intake in intakes:
+        by_day.setdefault(day_of(submitted(intake)), []).append(intake)
+    for day, changed in sorted(by_day.items()):
+        path = day_file(root, RECORDS, day)
+        with open_tinydb(path, DAY_KIND, FIELDS) as db:
+            table = db.table(TABLE)
+            stored = {document.get("id") for document in table.all()}
+            missing = [intake.id for intake in changed if intake.id not in stored]
+            if missing:
+                raise RecordNotFound(f"no record has the id or short code {missing[0]!r}")
+            table.update_multiple([(intake.model_dump(mode="json"), where("id") == intake.id)
+                                   for intake in changed])
+
+
 def list_intakes(root: Path, *, status: str | None = None, since: dt.date | None = None,
                  until: dt.date | None = None, limit: int | None = None) -> list[Intake]:
     """Newest submitted first; ``since``/``until`` are days on this machine's clock."""
@@ -231,4 +249,4 @@ def _write_index(path: Path, entries: dict[str, str]) -> None:
 
 
 __all__ = ["DayRecords", "find_id", "get", "list_intakes", "locate", "mark_reviewed", "read_day",
-           "read_day_file", "save"]
+           "read_day_file", "rewrite", "save"]

@@ -41,7 +41,7 @@ def test_the_guide_shows_every_viewer_command() -> None:
     commands = [kiosk_arguments(command) for command, _ in console_sessions()]
     used = {words[0] + (f" {words[1]}" if words[0] == "staff" else "")
             for words in commands if words}
-    assert used == {"staff add", "staff list", "staff remove", "serve", "audit"}
+    assert used == {"staff add", "staff list", "staff remove", "serve", "audit", "records"}
 
 
 @pytest.mark.parametrize("command", [c for c, _ in console_sessions() if kiosk_arguments(c)])
