@@ -1,16 +1,22 @@
-"""Correcting the patient link from the record page: split a visit off, merge two patients.
+"""A patient's course on the record page, and correcting the link: split a visit off,
+merge two patients.
 
-Both are POSTs over real HTTP that need a logged-in session, its CSRF token and a ticked
+Split and merge are POSTs over real HTTP that need a logged-in session, its CSRF token and a ticked
 confirmation; each changed record is audited under the clinician's name.
 """
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
-from kiosk.intake import Intake
+import pytest
+from follow_up_fixture import FOLLOW_UP, nothing_to_report
+
+from kiosk.intake import Intake, build_intake
+from kiosk.loader import load_questionnaire
+from kiosk.questionnaire import Questionnaire
 from kiosk.store import Store
-from viewer.conftest import STAFF_NAME, Browser, ViewerServer
+from viewer.conftest import STAFF_NAME, Browser, ViewerServer, save_intake
 from viewer.course_fixture import COURSE, save_course, visit_intake
 
 
@@ -111,3 +117,23 @@ def test_a_merge_is_refused_with_a_reason_and_changes_nothing(
     assert logged_out.status == 303
     assert store.get_intake(loner.id).patient != first.patient
     assert patient_actions(store, loner) == [] and patient_actions(store, first) == []
+
+
+def test_with_the_bundled_pair_lasting_flags_stand_and_today_answers_again(
+        staff: Browser, store: Store, questionnaire: Questionnaire) -> None:
+    """Visit 1 on the bundled intake (heart valve, blood thinner, unwell that day), then
+    the bundled follow-up: what visit 1 said of the heart and the blood thinner stands;
+    "unwell today" is asked again and today's "no" wins."""
+    first = save_intake(store, questionnaire, {
+        "heart_valve": True, "blood_thinners": True, "blood_thinner_name": ["warfarin"],
+        "feeling_unwell": True}, submitted_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=7))
+    follow_up = load_questionnaire(FOLLOW_UP)
+    today = build_intake(follow_up, nothing_to_report())
+    store.save_intake(today, follow_up)
+    assert store.get_intake(today.id).patient == store.get_intake(first.id).patient
+    page = staff.get(f"/i/{today.id}").text
+    standing = page[page.index("Standing from earlier visits"):page.index("visits-heading")]
+    assert "Heart-valve disease" in standing and "Anticoagulant" in standing
+    assert "Fever/unwell" not in standing
+    assert "No safety flags were raised on this visit." in page and "visit 2 of 2" in page
+    assert 'data-measure="groc"' in page  # one GROC point: visit 1 did not ask it
