@@ -22,10 +22,10 @@ from kiosk.store import RecordNotFound
 from kiosk.viewer.audit_log import Shown
 from kiosk.viewer.auth import require_session, see_other
 from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
+from kiosk.viewer.course import badges
 from kiosk.viewer.record_cache import RecordPart
 from kiosk.viewer.record_view import local_time, reviewed_line
 from kiosk.viewer.security import tokens_match
-from kiosk.viewer.urgency import URGENCY
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -162,11 +162,9 @@ def _patient_name(context: ViewerContext, intake: Intake) -> str:
 
 
 def _row(context: ViewerContext, intake: Intake) -> IntakeRow:
-    badges = [(level, len(intake.flags_at(level))) for level in URGENCY
-              if intake.flags_at(level)]
     return IntakeRow(intake.id, intake.short_code,
                      local_time(intake.submitted_at or intake.created_at)[-5:],
-                     _patient_name(context, intake), intake.status, badges)
+                     _patient_name(context, intake), intake.status, badges(intake))
 
 
 async def day_list(request: web.Request) -> web.StreamResponse:
