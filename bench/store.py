@@ -62,22 +62,9 @@ from kiosk.store import Store  # noqa: E402
 SIZES = (0, 1_000, 10_000, 50_000)
 PER_DAY = 30
 VISITS_PER_PATIENT = 4
-ROLE_ITEMS = {"full_name": "name", "date_of_birth": "birth_date", "phone": "phone"}
 TARGET_BYTES = 3_500
 START = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 Results = dict[int, dict[str, tuple[float, float]]]  # size -> operation -> (median, p95) ms
-
-
-def with_roles(questionnaire: Questionnaire) -> Questionnaire:
-    """The bundled questionnaire with its name, birth date and phone items' roles (a no-op
-    once the bundled file declares them itself)."""
-    content = questionnaire.model_dump(mode="json", exclude_none=True)
-    for section in content["sections"]:
-        for item in section["items"]:
-            item.setdefault("role", ROLE_ITEMS.get(item["id"]))
-            if item["role"] is None:
-                del item["role"]
-    return Questionnaire.model_validate(content)
 
 
 class People:
@@ -286,26 +273,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer samples, up to 10,000")
     parser.add_argument("--samples", type=int, default=300, help="samples per size (store)")
+    parser.add_argument("--work", type=Path, default=REPO / "bench", metavar="DIR",
+                        help="where the stores are made (a RAM disk such as /dev/shm shows "
+                             "the cost of the work without the disk's)")
+    parser.add_argument("--store-only", action="store_true",
+                        help="skip plain TinyDB (its operations at 50,000 take seconds)")
     args = parser.parse_args()
     sizes = SIZES[:3] if args.quick else SIZES
     samples = 50 if args.quick else args.samples
     random.seed(7)
-    questionnaire = with_roles(load_questionnaire(BUNDLED_QUESTIONNAIRE))
+    questionnaire = load_questionnaire(BUNDLED_QUESTIONNAIRE)
+    assert questionnaire.item_with_role("name") and questionnaire.item_with_role("birth_date")
     template = template_intake(questionnaire)
     print(f"records of {len(encode(template)):,} bytes, {PER_DAY} intakes a clinic day; "
           f"{VISITS_PER_PATIENT} visits a patient; store: {samples} saves with and without "
           "linking, lookups and history lookups per size; plain TinyDB: "
           f"{', '.join(f'{tinydb_samples(n, args.quick)} at {n:,}' for n in sizes)}")
     results: dict[str, Results] = {}
-    with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=REPO / "bench") as tmp:
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=args.work) as tmp:
         work = Path(tmp)
         results["store"] = bench_stores(work, questionnaire, template, sizes, samples)
         results["tinydb"] = {}
-        for count in sizes:
+        for count in ([] if args.store_only else sizes):
             results["tinydb"][count] = bench_tinydb(work, template, count,
                                                     tinydb_samples(count, args.quick))
             print(f"  measured plain TinyDB at {count:,} records", file=sys.stderr, flush=True)
     print_table(results, sizes)
+
+
+def cells(results: dict[str, Results], kind: str, count: int, operations: tuple[str, ...],
+          ) -> list[str]:
+    found = results[kind].get(count, {})
+    return [f"{found[op][0]:.2f} / {found[op][1]:.2f}" if op in found else "-"
+            for op in operations]
 
 
 def print_table(results: dict[str, Results], sizes: tuple[int, ...]) -> None:
@@ -314,20 +314,21 @@ def print_table(results: dict[str, Results], sizes: tuple[int, ...]) -> None:
           "| plain TinyDB save median / p95 (ms) | plain TinyDB lookup median / p95 (ms) |")
     print("|---:|---:|---:|---:|---:|")
     for count in sizes:
-        cells = [f"{results[kind][count][op][0]:.2f} / {results[kind][count][op][1]:.2f}"
-                 for kind in ("store", "tinydb") for op in ("save", "lookup")]
-        print(f"| {count:,} | " + " | ".join(cells) + " |")
+        row = [*cells(results, "store", count, ("save", "lookup")),
+               *cells(results, "tinydb", count, ("save", "lookup"))]
+        print(f"| {count:,} | " + " | ".join(row) + " |")
     print()
     print("| records stored | save with linking | save without linking | linking adds "
           "(paired) | patient history lookup |")
     print("|---:|---:|---:|---:|---:|")
     for count in sizes:
-        cells = [f"{results['store'][count][op][0]:.2f} / {results['store'][count][op][1]:.2f}"
-                 for op in ("save", "save unlinked", "linking", "history")]
-        print(f"| {count:,} | " + " | ".join(cells) + " |")
+        row = cells(results, "store", count, ("save", "save unlinked", "linking", "history"))
+        print(f"| {count:,} | " + " | ".join(row) + " |")
     largest = sizes[-1]
     print()
     for kind, name in (("store", "store"), ("tinydb", "plain TinyDB")):
+        if largest not in results[kind]:
+            continue
         ratios = [results[kind][largest][op][0] / results[kind][0][op][0]
                   for op in ("save", "lookup")]
         print(f"{name}: median at {largest:,} / median at 0 records: save {ratios[0]:.2f}, "

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from kiosk.questionnaire import Item, Questionnaire, Role
+from kiosk.questionnaire import Questionnaire, Role
 
 # Letters that Unicode decomposition leaves whole, read as the plain letters a patient
 # typing on another keyboard would use ("Søren" and "Soren" are one person).
@@ -40,11 +40,6 @@ def normalized_name(name: str) -> str:
     return " ".join(words.split())
 
 
-def item_with_role(questionnaire: Questionnaire, role: Role) -> Item | None:
-    """The first item that says it holds ``role`` (the name, the birth date, the phone)."""
-    return next((item for item in questionnaire.items() if item.role == role), None)
-
-
 def identity(questionnaire: Questionnaire,
              answers: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """The (name, birth date ``YYYY-MM-DD``) a record's answers give, through the items
@@ -59,7 +54,7 @@ def phone(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> str | Non
 
 
 def _answer(questionnaire: Questionnaire, answers: Mapping[str, Any], role: Role) -> str | None:
-    item = item_with_role(questionnaire, role)
+    item = questionnaire.item_with_role(role)
     value = answers.get(item.id) if item is not None else None
     return value.strip() or None if isinstance(value, str) else None
 
@@ -85,4 +80,4 @@ def link_key(secret: bytes, name: str | None, birth_date: str | None) -> str | N
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-__all__ = ["identity", "item_with_role", "link_key", "normalized_name", "phone"]
+__all__ = ["identity", "link_key", "normalized_name", "phone"]

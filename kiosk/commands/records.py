@@ -100,7 +100,7 @@ def summary(intake: Intake) -> dict[str, Any]:
         "submitted_at": _iso(intake.submitted_at), "status": intake.status,
         "questionnaire_id": intake.questionnaire.id,
         "questionnaire_version": intake.questionnaire.version,
-        "station": intake.station, "language": intake.language,
+        "station": intake.station, "language": intake.language, "patient": intake.patient,
         "flags": [{"level": flag.level, "message": flag.message, "item_id": flag.item_id}
                   for flag in intake.flags],
     }
@@ -169,7 +169,7 @@ def run_history(args: argparse.Namespace) -> int:
 def visit_summary(intake: Intake) -> dict[str, Any]:
     """What ``records history --json`` promises for each visit."""
     return {**summary(intake), "questionnaire": intake.questionnaire.id,
-            "scores": intake.scores, "patient": intake.patient}
+            "scores": intake.scores}
 
 
 def score_text(intake: Intake) -> str:

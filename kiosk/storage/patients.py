@@ -24,9 +24,15 @@ rewrites the records, and only then drops the old entries; readers trust a recor
 ``patient`` over the index, so a crash at any step shows each visit under the patient its
 record names, and repeating the action finishes it.
 
-**Sealed records (later).** Linking needs the name, the birth date and the secret.
-:func:`link` takes the key ready-made and :func:`rebuild` takes the secret and a way to
-read records, so both can move into the process that holds the clinic's key.
+**Sealed records (later).** Today the secret lies in the data folder beside records
+that are in clear, so a copy of the folder lets someone test whether a given person is a
+patient, which the records already show. Once records are sealed, the secret must be
+sealed with them and only the process holding the clinic's key may link: the kiosk then
+saves records with no ``patient`` (it cannot compute a key) and notes their ids, and the
+unlocked viewer links them with :func:`link` (the key it computes) and
+:func:`kiosk.storage.records.rewrite`. :func:`rebuild` and :func:`check` take the secret
+and a way to read questionnaires from their caller for the same reason, so repairing
+this index is the one repair that will need a staff login.
 
 Callers hold the store lock around every function that writes.
 """
