@@ -278,6 +278,9 @@ def breakdown(root: Path, questionnaire: Questionnaire, record_ids: list[str]) -
 
     intake = store.get_intake(record_ids[0])
     part = context.records.record(intake.id)
+    intake = part.intake  # the kept record, as a page has it
+    visits, index = context.course_of(intake)
+    top = context.course_parts.top(visits, index)
     # Keeps no record, so each call is a first view; the day files it read stay parsed.
     unkept = RecordCache(store, context.render_record_body, size=0)
     for record_id in record_ids:
@@ -293,9 +296,14 @@ def breakdown(root: Path, questionnaire: Questionnaire, record_ids: list[str]) -
             mean_ms(lambda: unkept.intake(random.choice(record_ids))),
         "first view: lay out and render the record part": mean_ms(
             lambda: context.render_record_body(intake)),
+        "every view: the patient's visits (index bucket, a stat per visit)": mean_ms(
+            lambda: context.course_of(intake)),
+        "first view: render the page top (banner, flags, visits)": mean_ms(
+            lambda: context.render_record_top(visits, index)),
         "every view: render the page around it (user, token)": mean_ms(
             lambda: context.render("record.html", session=session, intake=intake,
-                                   record_body=part.body, reviewed=reviewed_line(intake))),
+                                   record_top=top, record_body=part.body,
+                                   reviewed=reviewed_line(intake), visit_count=len(visits))),
     }
     print("\nOne record page, in-process (mean ms):")
     for name, took in parts.items():
