@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -146,3 +147,14 @@ def test_a_page_top_is_drawn_again_only_when_a_visit_changed(course: list[Visit]
     parts.top((reviewed, *visits[1:]), 2)
     assert parts.top(visits[:2], 1) == "<p>visit 2 of 2</p>"
     assert drawn == [2, 2, 1]
+
+
+def test_a_flag_raised_on_several_earlier_visits_stands_once_from_the_first(
+        course: list[Visit]) -> None:
+    questionnaire, day, answers = COURSE[0]
+    again = visit_intake(questionnaire, dt.date(2026, 11, 5), {**answers, "fever_today": False})
+    visits = [course[0], Visit(again, course[0].layout), course[2]]
+    assert messages(standing_flags(visits, 2)) == [
+        ("caution", "Heart valve disease - infection risk.", False, "visit 1, 2 Nov"),
+        ("caution", "Latex allergy - use latex-free gloves.", False, "visit 1, 2 Nov"),
+    ]
