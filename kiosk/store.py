@@ -203,8 +203,10 @@ class Store:
     def check_patient_index(self) -> list[str]:
         """One line per patient-index bucket that differs from the day files (none: sound)."""
         with self.locked():
-            return patients.check(self.root, patients.load_secret(self.root),
-                                  self.questionnaire_for)
+            found = patients.check(self.root, patients.load_secret(self.root),
+                                   self.questionnaire_for)
+        return [f"{path}: {problem}; `kiosk check --repair` rebuilds it"
+                for path, problem in found]
 
     def _key_of(self, secret: bytes) -> Callable[[Intake], str | None]:
         def key_of(intake: Intake) -> str | None:
