@@ -1,7 +1,8 @@
 """Record-page latency of the clinician viewer with 20 phones at once, at 1,000 and 50,000 records.
 
 Run: ``.venv/bin/python bench/viewer.py`` (a few minutes; ``--quick`` for a smoke run,
-``--steps-only`` for the in-process figures of one page alone).
+``--steps-only`` for the in-process figures of one page alone, ``--course`` for the pages
+of patients with 6 visits against single-visit pages).
 
 Each store is filled through ``Store.save_intake`` (the store has no bulk path): real
 intakes of the bundled questionnaire, 30 a clinic day over past days. To keep the
@@ -12,6 +13,11 @@ pages; then 20 logged-in phones per server ask back to back, in bursts that alte
 between the two servers so background load on a shared machine hits both alike. Each
 view also appends to the audit log, as in use. Latency is measured at the client,
 from request to the last byte.
+
+Every record is its own patient (each has its own name), except with ``--course``: then
+two stores of the same size are compared, one where every record is a single visit and
+one where every patient comes 6 times (a first visit, then 5 bundled follow-ups a week
+apart), so each page there shows the banner, standing flags, visits and trend of 6 visits.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # the shared complete-answers fixture
 
 from answers_fixture import complete_answers  # noqa: E402
+from follow_up_fixture import FOLLOW_UP, nothing_to_report  # noqa: E402
 
 from kiosk.ids import new_record_id, new_short_code  # noqa: E402
 from kiosk.intake import build_intake  # noqa: E402
@@ -65,40 +72,94 @@ class Viewer:
     size: int
     root: Path
     record_ids: list[str]
+    label: str = ""  # how the report names this store; its size unless set
     process: subprocess.Popen[str] | None = None
     port: int = 0
     alone: list[float] = field(default_factory=list)  # one phone, nobody else asking
     rounds: list[list[float]] = field(default_factory=list)  # 20 phones, one list per burst
+
+    def __post_init__(self) -> None:
+        self.label = self.label or f"{self.size:,}"
 
     @property
     def latencies(self) -> list[float]:
         return [sample for burst in self.rounds for sample in burst]
 
 
+def moment_of(n: int) -> dt.datetime:
+    """When the ``n``-th newest record was submitted: 30 a clinic day back from yesterday."""
+    yesterday = dt.datetime.now(dt.UTC).replace(hour=8, minute=0) - dt.timedelta(days=1)
+    return yesterday - dt.timedelta(days=n // PER_DAY) + dt.timedelta(minutes=15 * (n % 30))
+
+
+def named(answers: dict[str, object], name: str) -> dict[str, object]:
+    """The answers of a patient called ``name`` (the consent signed with it, where asked)."""
+    changed = {**answers, "full_name": name}
+    if isinstance(answers.get("consent"), dict):
+        changed["consent"] = {**answers["consent"], "name": name}  # type: ignore[dict-item]
+    return changed
+
+
 def fill(root: Path, questionnaire: Questionnaire, count: int) -> list[str]:
-    """``count`` past intakes saved one by one through the store, 30 a day back from yesterday."""
+    """``count`` past intakes saved one by one through the store, 30 a day back from
+    yesterday, each its own patient (a name of its own); newest first."""
     store = Store(root)
     StaffAccounts(store).add(*STAFF)
     template = build_intake(questionnaire, {**complete_answers(), "needle_fear": True})
-    yesterday = dt.datetime.now(dt.UTC).replace(hour=8, minute=0) - dt.timedelta(days=1)
     ids = []
     for n in range(count):
-        moment = yesterday - dt.timedelta(days=n // PER_DAY) + dt.timedelta(minutes=15 * (n % 30))
+        moment = moment_of(n)
         intake = template.model_copy(update={
             "id": new_record_id(), "short_code": new_short_code(),
+            "answers": named(template.answers, f"Bench Patient {n}"),
             "created_at": moment - dt.timedelta(minutes=12), "submitted_at": moment})
         store.save_intake(intake, questionnaire)
         ids.append(intake.id)
     return ids
 
 
-def prepare(work: Path, questionnaire: Questionnaire, size: int) -> Viewer:
+VISITS = 6
+
+
+def fill_courses(root: Path, questionnaire: Questionnaire, count: int) -> list[str]:
+    """``count`` past intakes as patients of 6 visits each, a week apart: a first visit
+    (with the same stop and caution flags as :func:`fill`), then 5 follow-ups with pain
+    easing and GROC rising; newest first, as :func:`fill`."""
+    store = Store(root)
+    StaffAccounts(store).add(*STAFF)
+    follow_up = load_questionnaire(FOLLOW_UP)
+    first = build_intake(questionnaire, {**complete_answers(), "needle_fear": True,
+                                         "blood_thinners": True,
+                                         "blood_thinner_name": ["warfarin"]})
+    later = [build_intake(follow_up, {**nothing_to_report(), "pain_now": 6 - visit,
+                                      "groc": visit - 2}) for visit in range(1, VISITS)]
+    patients = count // VISITS
+    saved: list[tuple[dt.datetime, str]] = []
+    for visit in range(VISITS):  # each patient's first visit first, as a clinic sees them
+        template, taken_with = (first, questionnaire) if visit == 0 else \
+            (later[visit - 1], follow_up)
+        for patient in range(patients):
+            # Patient p's visits are PER_DAY * 7 records apart: a week of clinic days.
+            n = patient % (PER_DAY * 7) + (VISITS - 1 - visit) * PER_DAY * 7 \
+                + (patient // (PER_DAY * 7)) * VISITS * PER_DAY * 7
+            moment = moment_of(n)
+            intake = template.model_copy(update={
+                "id": new_record_id(), "short_code": new_short_code(),
+                "answers": named(template.answers, f"Bench Patient {patient}"),
+                "created_at": moment - dt.timedelta(minutes=12), "submitted_at": moment})
+            store.save_intake(intake, taken_with)
+            saved.append((moment, intake.id))
+    return [record_id for _, record_id in sorted(saved, reverse=True)]
+
+
+def prepare(work: Path, questionnaire: Questionnaire, size: int, courses: bool = False,
+            label: str = "") -> Viewer:
     ram = RAM_DISK.is_dir()
     staging = Path(tempfile.mkdtemp(dir=RAM_DISK if ram else work)) / "data"
     started = time.perf_counter()
-    ids = fill(staging, questionnaire, size)
+    ids = (fill_courses if courses else fill)(staging, questionnaire, size)
     took = time.perf_counter() - started
-    root = work / f"store-{size}"
+    root = work / f"store-{size}{'-courses' if courses else ''}"
     if ram:
         shutil.copytree(staging, root)
         shutil.rmtree(staging.parent)
@@ -107,7 +168,7 @@ def prepare(work: Path, questionnaire: Questionnaire, size: int) -> Viewer:
     where = "a RAM disk, then copied to disk" if ram else "disk"
     print(f"  filled {size:,} records through save_intake in {took:.1f} s "
           f"({took / size * 1000:.2f} ms each, on {where})", file=sys.stderr, flush=True)
-    return Viewer(size, root, ids)
+    return Viewer(size, root, ids, label)
 
 
 def start(viewer: Viewer) -> None:
@@ -164,30 +225,30 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 async def measure(viewers: list[Viewer], rounds: int, per_burst: int) -> None:
-    phones: dict[int, list[aiohttp.ClientSession]] = {}
+    phones: dict[str, list[aiohttp.ClientSession]] = {}
     for viewer in viewers:
         # One session per phone: its own connection (kept alive) and its own login cookie.
-        phones[viewer.size] = [aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-                               for _ in range(CLIENTS)]
+        phones[viewer.label] = [aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+                                for _ in range(CLIENTS)]
         await asyncio.gather(*(log_in(session, f"http://127.0.0.1:{viewer.port}")
-                               for session in phones[viewer.size]))
-        await burst(viewer, phones[viewer.size], 100, None)  # warm up
+                               for session in phones[viewer.label]))
+        await burst(viewer, phones[viewer.label], 100, None)  # warm up
     for viewer in viewers:
-        await burst(viewer, phones[viewer.size][:1], 200, viewer.alone)
+        await burst(viewer, phones[viewer.label][:1], 200, viewer.alone)
     order = list(viewers)
     # CPU used while the 20 phones ask: this client shares the 2 cores with the servers.
-    servers = {viewer.size: viewer.process.pid for viewer in viewers if viewer.process}
+    servers = {viewer.label: viewer.process.pid for viewer in viewers if viewer.process}
     started, client_started = time.perf_counter(), time.process_time()
-    server_started = {size: cpu_seconds(pid) for size, pid in servers.items()}
+    server_started = {label: cpu_seconds(pid) for label, pid in servers.items()}
     for n in range(rounds):
         random.shuffle(order)
         for viewer in order:
             viewer.rounds.append([])
-            await burst(viewer, phones[viewer.size], per_burst, viewer.rounds[-1])
+            await burst(viewer, phones[viewer.label], per_burst, viewer.rounds[-1])
         print(f"  round {n + 1}/{rounds} done", file=sys.stderr, flush=True)
     wall = time.perf_counter() - started
-    used = {f"{size:,}-record server": cpu_seconds(pid) - server_started[size]
-            for size, pid in servers.items()}
+    used = {f"{label}-record server": cpu_seconds(pid) - server_started[label]
+            for label, pid in servers.items()}
     used["bench client (20 phones x 2)"] = time.process_time() - client_started
     load = os.getloadavg()
     print(f"\nCPU while the 20 phones asked ({wall:.1f} s wall, 2 cores; load average "
@@ -217,6 +278,9 @@ def breakdown(root: Path, questionnaire: Questionnaire, record_ids: list[str]) -
 
     intake = store.get_intake(record_ids[0])
     part = context.records.record(intake.id)
+    intake = part.intake  # the kept record, as a page has it
+    visits, index = context.course_of(intake)
+    top = context.course_parts.top(visits, index)
     # Keeps no record, so each call is a first view; the day files it read stay parsed.
     unkept = RecordCache(store, context.render_record_body, size=0)
     for record_id in record_ids:
@@ -232,9 +296,14 @@ def breakdown(root: Path, questionnaire: Questionnaire, record_ids: list[str]) -
             mean_ms(lambda: unkept.intake(random.choice(record_ids))),
         "first view: lay out and render the record part": mean_ms(
             lambda: context.render_record_body(intake)),
+        "every view: the patient's visits (index bucket, a stat per visit)": mean_ms(
+            lambda: context.course_of(intake)),
+        "first view: render the page top (banner, flags, visits)": mean_ms(
+            lambda: context.render_record_top(visits, index)),
         "every view: render the page around it (user, token)": mean_ms(
             lambda: context.render("record.html", session=session, intake=intake,
-                                   record_body=part.body, reviewed=reviewed_line(intake))),
+                                   record_top=top, record_body=part.body,
+                                   reviewed=reviewed_line(intake), visit_count=len(visits))),
     }
     print("\nOne record page, in-process (mean ms):")
     for name, took in parts.items():
@@ -258,24 +327,25 @@ def audit_events_today(viewer: Viewer) -> int:
     return len(Store(viewer.root).audit_events())
 
 
-def report(viewers: list[Viewer], events: dict[int, int]) -> None:
-    print("\n| records stored | phones | requests | median (ms) | p99 (ms) |")
+def report(viewers: list[Viewer], events: dict[str, int], heading: str = "records stored",
+           goal: str = "goal: p99 under 50 ms; at most x1.3") -> None:
+    print(f"\n| {heading} | phones | requests | median (ms) | p99 (ms) |")
     print("|---:|---:|---:|---:|---:|")
     for clients, pick in ((1, lambda v: v.alone), (CLIENTS, lambda v: v.latencies)):
         for viewer in viewers:
             samples = pick(viewer)
-            print(f"| {viewer.size:,} | {clients} | {len(samples):,} | "
+            print(f"| {viewer.label} | {clients} | {len(samples):,} | "
                   f"{statistics.median(samples):.1f} | {percentile(samples, 0.99):.1f} |")
     print(f"\np99 (ms) of each burst of {CLIENTS} phones, in order, as the day's audit log grows:")
     for viewer in viewers:
         p99s = ", ".join(f"{percentile(burst, 0.99):.0f}" for burst in viewer.rounds)
-        print(f"  {viewer.size:>6,} records: {p99s} (audit events today at the end: "
-              f"{events[viewer.size]:,})")
+        print(f"  {viewer.label:>6}: {p99s} (audit events today at the end: "
+              f"{events[viewer.label]:,})")
     small, big = viewers[0], viewers[-1]
     median_ratio = statistics.median(big.latencies) / statistics.median(small.latencies)
     p99_ratio = percentile(big.latencies, 0.99) / percentile(small.latencies, 0.99)
-    print(f"\n{big.size:,} vs {small.size:,} records, {CLIENTS} phones: median "
-          f"x{median_ratio:.2f}, p99 x{p99_ratio:.2f} (goal: p99 under 50 ms; at most x1.3)")
+    print(f"\n{big.label} vs {small.label}, {CLIENTS} phones: median "
+          f"x{median_ratio:.2f}, p99 x{p99_ratio:.2f} ({goal})")
 
 
 def main() -> None:
@@ -291,6 +361,11 @@ def main() -> None:
                              "kept and unread records; 0 opens any record")
     parser.add_argument("--steps-only", action="store_true",
                         help="only the in-process figures of one record page (a few seconds)")
+    parser.add_argument("--course", action="store_true",
+                        help="compare pages of patients with 6 visits against single-visit "
+                             "pages, two stores of 1,000 records (--course-size)")
+    parser.add_argument("--course-size", type=int, default=1_000,
+                        help="records in each store with --course (default 1,000)")
     parser.add_argument("--work", type=Path, help="folder for the stores (default: a temp "
                         "folder on disk, removed afterwards)")
     args = parser.parse_args()
@@ -302,7 +377,12 @@ def main() -> None:
         steps(questionnaire)
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="kiosk-viewer-bench-", dir="/var/tmp"))
-    viewers = [prepare(work, questionnaire, size) for size in sizes]
+    if args.course:
+        viewers = [prepare(work, questionnaire, args.course_size, label="1 visit"),
+                   prepare(work, questionnaire, args.course_size, courses=True,
+                           label=f"{VISITS} visits")]
+    else:
+        viewers = [prepare(work, questionnaire, size) for size in sizes]
     for viewer in viewers:  # record_ids are newest first
         viewer.record_ids = viewer.record_ids[:args.opened] if args.opened else viewer.record_ids
     print(f"  phones open {'the newest ' + format(args.opened, ',') if args.opened else 'any'}"
@@ -311,7 +391,7 @@ def main() -> None:
         for viewer in viewers:
             start(viewer)
         asyncio.run(measure(viewers, rounds, per_burst))
-        events = {viewer.size: audit_events_today(viewer) for viewer in viewers}
+        events = {viewer.label: audit_events_today(viewer) for viewer in viewers}
     finally:
         for viewer in viewers:
             if viewer.process is not None:
@@ -319,6 +399,10 @@ def main() -> None:
                 viewer.process.wait(timeout=15)
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
+    if args.course:
+        report(viewers, events, heading="visits on each page",
+               goal=f"goal: a {VISITS}-visit page within x1.3 of a single visit at p99")
+        return
     report(viewers, events)
     if not args.quick:
         steps(questionnaire)

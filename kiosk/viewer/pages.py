@@ -17,11 +17,12 @@ from aiohttp import web
 from kiosk.fhir import record_bundle, to_json
 from kiosk.ids import looks_like_record_id, looks_like_short_code
 from kiosk.intake import Intake
-from kiosk.questionnaire import FLAG_LEVELS, ConsentItem
+from kiosk.questionnaire import ConsentItem
 from kiosk.store import RecordNotFound
 from kiosk.viewer.audit_log import Shown
 from kiosk.viewer.auth import require_session, see_other
 from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
+from kiosk.viewer.course import badges
 from kiosk.viewer.record_cache import RecordPart
 from kiosk.viewer.record_view import local_time, reviewed_line
 from kiosk.viewer.security import tokens_match
@@ -71,9 +72,12 @@ def _record_page(request: web.Request) -> Shown:
     session = require_session(request)
     record = kept_record(context, ref)
     intake = record.intake
-    # Only the record part is kept; the shell with this user's name and token is fresh.
+    visits, index = context.course_of(intake)
+    # Only the record's parts are kept; the shell with this user's name and token is fresh.
     return (context.render("record.html", session=session, intake=intake,
-                           record_body=record.body, reviewed=reviewed_line(intake)),
+                           record_top=context.course_parts.top(visits, index),
+                           record_body=record.body, reviewed=reviewed_line(intake),
+                           visit_count=len(visits)),
             context.audit_event(request, session.user, "view", intake.id))
 
 
@@ -158,11 +162,9 @@ def _patient_name(context: ViewerContext, intake: Intake) -> str:
 
 
 def _row(context: ViewerContext, intake: Intake) -> IntakeRow:
-    badges = [(level, len(intake.flags_at(level))) for level in FLAG_LEVELS
-              if intake.flags_at(level)]
     return IntakeRow(intake.id, intake.short_code,
                      local_time(intake.submitted_at or intake.created_at)[-5:],
-                     _patient_name(context, intake), intake.status, badges)
+                     _patient_name(context, intake), intake.status, badges(intake))
 
 
 async def day_list(request: web.Request) -> web.StreamResponse:

@@ -1,4 +1,4 @@
-"""An intake as the clinician reads it: flags first, then pain, then every section in order.
+"""An intake as the clinician reads it below its flags: pain, scores, then every section in order.
 
 Labels come from the questionnaire version the record was taken with, in that
 questionnaire's first language (the clinic's), through its layout, worked out once per
@@ -15,33 +15,11 @@ from markupsafe import Markup
 from kiosk.body_map import region_label
 from kiosk.intake import Intake
 from kiosk.logic import visible_items
-from kiosk.questionnaire import FLAG_LEVELS
 from kiosk.viewer.answer_html import answer, local_time
 from kiosk.viewer.body_map_svg import BodyMapView, body_map_views
 from kiosk.viewer.questionnaire_layout import QuestionnaireLayout, is_pain_detail
 
 __all__ = ["RecordView", "local_time", "record_view", "reviewed_line"]
-
-FLAG_HEADINGS = {
-    "stop": "Stop: do not needle",
-    "caution": "Caution: needle with care",
-    "refer": "Refer: red flags",
-    "note": "Notes",
-}
-
-
-@dataclass(frozen=True)
-class FlagLine:
-    message: str
-    question: str
-
-
-@dataclass(frozen=True)
-class FlagGroup:
-    level: str
-    heading: str
-    flags: list[FlagLine]
-
 
 @dataclass(frozen=True)
 class SectionView:
@@ -67,23 +45,11 @@ class RecordView:
     intake: Intake
     title: str
     version: int
-    flag_groups: list[FlagGroup]
     pain: PainView | None
     sections: list[SectionView]
     scores: list[ScoreLine]
     submitted: str
     reviewed: str
-
-
-def flag_groups(intake: Intake, layout: QuestionnaireLayout) -> list[FlagGroup]:
-    """Raised flags by level, most serious first; levels without flags are left out."""
-    groups = []
-    for level in FLAG_LEVELS:
-        lines = [FlagLine(flag.message, layout.questions.get(flag.item_id, flag.item_id))
-                 for flag in intake.flags_at(level)]
-        if lines:
-            groups.append(FlagGroup(level, FLAG_HEADINGS[level], lines))
-    return groups
 
 
 def pain_view(intake: Intake, layout: QuestionnaireLayout,
@@ -124,7 +90,7 @@ def record_view(intake: Intake, layout: QuestionnaireLayout) -> RecordView:
     scores = [ScoreLine(label, intake.scores.get(score_id)) for score_id, label in layout.scores]
     return RecordView(
         intake=intake, title=layout.title, version=layout.questionnaire.version,
-        flag_groups=flag_groups(intake, layout), pain=pain_view(intake, layout, shown_ids),
+        pain=pain_view(intake, layout, shown_ids),
         sections=sections, scores=scores,
         submitted=local_time(intake.submitted_at or intake.created_at),
         reviewed=reviewed_line(intake),

@@ -20,13 +20,17 @@ def test_todays_intakes_newest_first_with_badges_and_status(
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     earlier = save_intake(store, questionnaire, {"needle_fear": True},
                           submitted_at=now - dt.timedelta(seconds=30))
-    later = save_intake(store, questionnaire, {"night_pain": True}, submitted_at=now)
+    later = save_intake(store, questionnaire, {"night_pain": True, "blood_thinners": True,
+                                               "blood_thinner_name": ["warfarin"]},
+                        submitted_at=now)
     store.mark_reviewed(earlier.id, "ana")
     page = staff.get("/")
     assert page.status == 200
     assert listed_codes(page.text) == [later.short_code, earlier.short_code]
     later_row, earlier_row = page.text.split('<li class="status-')[1:3]
-    assert '<span class="badge flag-refer">refer 1</span>' in later_row
+    # Most urgent first: an urgent referral before needling with care.
+    assert '<span class="badge flag-refer">refer 1</span><span class="badge flag-caution">' \
+        'caution 1</span>' in later_row
     assert '<span class="status">submitted</span>' in later_row
     assert '<span class="badge flag-stop">stop 1</span>' in earlier_row
     assert '<span class="status">reviewed</span>' in earlier_row

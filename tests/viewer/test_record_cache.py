@@ -110,7 +110,9 @@ def test_a_record_saved_after_its_day_was_read_is_shown(
     first = save_intake(store, questionnaire, {"main_area": "left knee"},
                         submitted_at=THREE_DAYS_AGO)
     before = staff.get(f"/i/{first.id}").text
-    later = save_intake(store, questionnaire, {"main_area": "right wrist"},
+    # Another patient (another birth date): the first record's page has no reason to change.
+    later = save_intake(store, questionnaire, {"main_area": "right wrist",
+                                               "date_of_birth": "1990-02-03"},
                         submitted_at=THREE_DAYS_AGO + dt.timedelta(minutes=20))
     assert "right wrist" in staff.get(f"/i/{later.id}").text
     assert "right wrist" in staff.get(f"/i/{later.short_code}").text
