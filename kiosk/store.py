@@ -23,7 +23,7 @@ from tinydb.table import Document
 
 from kiosk.intake import Intake, QuestionnairePin
 from kiosk.questionnaire import Questionnaire, content_digest
-from kiosk.storage import audit, records
+from kiosk.storage import audit, backup, check, records
 from kiosk.storage.errors import RecordNotFound, StoreDamaged, StoreError
 from kiosk.storage.files import (
     PRIVATE_FILE_MODE,
@@ -83,6 +83,18 @@ class Store:
             yield
         finally:
             self._lock.release()
+
+    # --- backups and checks ---------------------------------------------------------------
+
+    def take_backup(self, backup_dir: Path) -> backup.Backup:
+        """A backup of the data folder as one file in ``backup_dir`` (the lock is held only
+        while the snapshot is taken)."""
+        return backup.take_backup(self.root, backup_dir, self.locked())
+
+    def check(self, repair: bool = False) -> check.Report:
+        """Read every file and compare every index with the day files; ``repair`` rebuilds
+        what is derived (see :mod:`kiosk.storage.check`)."""
+        return check.check(self.root, self.locked(), repair)
 
     # --- records -------------------------------------------------------------------------
 

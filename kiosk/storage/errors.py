@@ -8,6 +8,9 @@ from kiosk.errors import KioskError
 
 RESTORE_ADVICE = ("restore it from a backup (or move it out of the data folder and accept "
                   "losing what it held), then try again")
+# For derived files (the indexes), which the day files hold everything of.
+REPAIR_ADVICE = ("it is rebuilt from the day files by 'kiosk check --repair', which keeps "
+                 "the damaged file in the data folder's damaged/ folder")
 
 
 class StoreError(KioskError):
@@ -20,6 +23,7 @@ class StoreDamaged(StoreError):
     def __init__(self, path: Path, problem: str, advice: str = RESTORE_ADVICE) -> None:
         self.path = path
         self.problem = problem
+        self.advice = advice
         super().__init__(f"damaged data file {path}: {problem}; the kiosk stopped and left "
                          f"the file unchanged: {advice}")
 
