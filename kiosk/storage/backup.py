@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import gzip
 import hashlib
 import io
 import json
@@ -27,6 +28,7 @@ import re
 import shutil
 import tarfile
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -330,7 +332,8 @@ def _read_backup(path: Path, into: Path | None) -> int:
     seen: dict[str, tuple[int, str]] = {}
     manifest: Any = None
     try:
-        with tarfile.open(path, mode="r|gz") as tar:
+        # gzip's own reader, read to its end: it checks the CRC, which tarfile's does not.
+        with gzip.open(path, "rb") as unpacked, tarfile.open(fileobj=unpacked, mode="r|") as tar:
             for member in tar:
                 if manifest is not None:
                     raise refuse("goes on after its manifest (it was edited)")
@@ -347,20 +350,24 @@ def _read_backup(path: Path, into: Path | None) -> int:
                     raise refuse(f"holds {member.name} twice (it was edited)")
                 seen[member.name] = _copy_hashing(source, None if into is None
                                                   else into / member.name)
+            while unpacked.read(CHUNK):
+                pass  # (tar's zero blocks at the end) up to the CRC
     except FileNotFoundError:
         raise StoreError(f"there is no backup file {path}") from None
     except IsADirectoryError:
         raise StoreError(f"{path} is a folder; give the backup file inside it") from None
-    except (EOFError, tarfile.ReadError, OSError, ValueError) as error:
+    except (EOFError, tarfile.ReadError, OSError, ValueError, zlib.error) as error:
         if isinstance(error, OSError) and error.errno is not None:
             raise StoreError(f"cannot read the backup {path}: {error.strerror}") from None
         text = str(error).lower()
-        if isinstance(error, EOFError) or "end of file" in text or "unexpected end" in text:
+        cut_words = ("end of file", "unexpected end", "empty file")
+        if isinstance(error, EOFError) or any(words in text for words in cut_words) \
+                or path.stat().st_size == 0:
             raise refuse("is cut short (truncated): it was not completely written or "
                          "copied") from None
         raise refuse("is damaged or is not a kiosk backup (it cannot be read as one)") from None
     if manifest is None:
-        raise refuse("has no manifest: it is incomplete (cut short) or not a kiosk backup")
+        raise refuse("has no manifest: it is cut short, damaged or not a kiosk backup")
     listed = {entry["path"]: (entry["size"], entry["sha256"]) for entry in manifest["files"]}
     for name, expected in listed.items():
         if name not in seen:
