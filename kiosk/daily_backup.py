@@ -40,8 +40,10 @@ class DailyBackup:
     """Takes the day's backup when one is due; cheap to ask as often as one likes."""
 
     def __init__(self, store: Store, backup_dir: Path, keep: int,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+                 look_every: float = LOOK_AT_MOST_EVERY) -> None:
         self.store, self.backup_dir, self.keep, self.clock = store, backup_dir, keep, clock
+        self.look_every = look_every
         self._next_look = 0.0  # time.monotonic() before which nothing can be due
         self._running = threading.Lock()
 
@@ -75,9 +77,9 @@ class DailyBackup:
         try:
             with lock:
                 if not self.due():
-                    self._next_look = time.monotonic() + LOOK_AT_MOST_EVERY
+                    self._next_look = time.monotonic() + self.look_every
                     return None
-                backup = self.store.take_backup(self.backup_dir)
+                backup = self.store.take_backup(self.backup_dir, self.clock())
                 gone = keep_newest(self.backup_dir, self.keep)
         except Timeout:
             return None  # another kiosk process is taking it
@@ -86,5 +88,5 @@ class DailyBackup:
             log.warning("daily backup failed, trying again in an hour: %s", error)
             return None
         log.info("daily backup written: %s (%d older removed)", backup.path, len(gone))
-        self._next_look = time.monotonic() + LOOK_AT_MOST_EVERY
+        self._next_look = time.monotonic() + self.look_every
         return backup.path

@@ -86,10 +86,10 @@ class Store:
 
     # --- backups and checks ---------------------------------------------------------------
 
-    def take_backup(self, backup_dir: Path) -> backup.Backup:
-        """A backup of the data folder as one file in ``backup_dir`` (the lock is held only
-        while the snapshot is taken)."""
-        return backup.take_backup(self.root, backup_dir, self.locked())
+    def take_backup(self, backup_dir: Path, now: dt.datetime | None = None) -> backup.Backup:
+        """A backup of the data folder as one file in ``backup_dir``, named with ``now``
+        (the lock is held only while the snapshot is taken)."""
+        return backup.take_backup(self.root, backup_dir, self.locked(), now)
 
     def check(self, repair: bool = False) -> check.Report:
         """Read every file and compare every index with the day files; ``repair`` rebuilds
