@@ -42,7 +42,7 @@ def test_a_sound_folder_checks_clean_and_says_what_it_read(
     store, _ = clinic
     code, lines = check(store)
     assert code == 0
-    assert lines[0].startswith("Checked 2 day files, 8 records, 1 audit days, 1 questionnaires,")
+    assert lines[0].startswith("Checked 2 day files, 8 records, 1 audit day, 1 questionnaire,")
     assert lines[0].endswith(" s.")
     assert lines[1] == "No problems found."
 

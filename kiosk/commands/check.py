@@ -39,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"problem: {problem.path}: {problem.problem} ({how})")
     for path in report.moved:
         print(f"kept the damaged file as {path}")
-    checked = ", ".join(f"{count:,} {what}" for what, count in report.counts.items())
+    checked = ", ".join(f"{count:,} {what}{'' if count == 1 else 's'}"
+                        for what, count in report.counts.items())
     print(f"Checked {checked or 'an empty data folder'} in {report.seconds:.1f} s.")
     left = report.left
     if not left:

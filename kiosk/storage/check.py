@@ -39,7 +39,7 @@ class Report:
     """What a check found, what it read, and what a repair did."""
 
     problems: list[Problem] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)  # "record" -> how many read
     seconds: float = 0.0
     repaired: list[Problem] = field(default_factory=list)
     moved: list[Path] = field(default_factory=list)
@@ -75,14 +75,14 @@ def check(root: Path, lock: contextlib.AbstractContextManager[Any],
 def _check_records(root: Path, report: Report) -> RecordScan:
     scan = RecordScan()
     for day, path in records.record_files(root):
-        report.counts["day files"] += 1
+        report.counts["day file"] += 1
         try:
             day_records = records.read_day_file(path)
             for record_id in day_records.documents:
                 intake = day_records.intake(record_id)
                 scan.days[record_id] = day
                 scan.codes[intake.short_code] = record_id
-                report.counts["records"] += 1
+                report.counts["record"] += 1
         except StoreDamaged as damage:
             scan.unreadable_days.add(day)
             report.problems.append(Problem(path, damage.problem, repairable=False))
@@ -91,7 +91,7 @@ def _check_records(root: Path, report: Report) -> RecordScan:
 
 def _check_audit(root: Path, report: Report) -> None:
     for day in days_stored(root, AUDIT, audit.DAY_SUFFIX):
-        report.counts["audit days"] += 1
+        report.counts["audit day"] += 1
         try:
             audit.read_day(root, day)
         except StoreDamaged as damage:
@@ -100,7 +100,7 @@ def _check_audit(root: Path, report: Report) -> None:
 
 def _check_questionnaires(root: Path, report: Report) -> None:
     for path in sorted((root / QUESTIONNAIRES).glob("*.json")):
-        report.counts["questionnaires"] += 1
+        report.counts["questionnaire"] += 1
         try:
             content: dict[str, Any] = read_json(path, object_shape, "a questionnaire") or {}
             Questionnaire.model_validate(content)
@@ -118,7 +118,7 @@ def _check_documents(root: Path, report: Report) -> None:
     if (root / CONFIG_FILE).exists():
         paths.append(root / CONFIG_FILE)
     for path in paths:
-        report.counts["documents"] += 1
+        report.counts["document"] += 1
         try:
             read_json(path, object_shape, "a document")
         except StoreDamaged as damage:
@@ -136,7 +136,7 @@ def _check_drafts(root: Path, report: Report) -> None:
 def _check_indexes(root: Path, scan: RecordScan, report: Report) -> list[Problem]:
     problems = []
     for index in DERIVED:
-        report.counts["index files"] += len(list((root / INDEX / index.folder).glob("*.json")))
+        report.counts["index file"] += len(list((root / INDEX / index.folder).glob("*.json")))
         problems += index.check(root, scan)
     return problems
 
