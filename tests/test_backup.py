@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import io
 import os
+import re
 import signal
 import subprocess
 import tarfile
@@ -154,8 +155,8 @@ def rewritten(backup: Path, change: str) -> bytes:
 
 
 @pytest.mark.parametrize(("damage", "said"), [
-    ("truncated", "is cut short (truncated)"),
-    ("byte flipped", "is damaged or is not a kiosk backup"),
+    ("truncated", r"is cut short \(truncated\)"),
+    ("byte flipped", "damaged|cut short"),  # which depends on where the byte lands
     ("edited", "does not match its hash in the manifest"),
     ("dropped", "which its manifest lists"),
     ("not a backup", "is damaged or is not a kiosk backup"),
@@ -175,7 +176,7 @@ def test_a_damaged_or_edited_backup_is_refused(tmp_path: Path, backup_file: Path
     backup_file.write_bytes(raw)
     with pytest.raises(StoreError) as refused:
         restore_backup(backup_file, tmp_path / "restored")
-    assert said in str(refused.value)
+    assert re.search(said, str(refused.value))
     assert "nothing was restored" in str(refused.value)
     assert not (tmp_path / "restored").exists()
     assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name]

@@ -347,11 +347,12 @@ def _read_backup(path: Path, into: Path | None) -> int:
                 source = tar.extractfile(member) if member.isreg() else None
                 if source is None or not _safe_name(member.name):
                     raise refuse(f"holds {member.name!r}, which is not a data file (it was "
-                                 "edited, or is not a kiosk backup)")
+                                 "edited or damaged, or is not a kiosk backup)")
                 if member.name == MANIFEST:
                     manifest = _parse_manifest(source.read())
                     if manifest is None:
-                        raise refuse("has a manifest that cannot be read (it was edited)")
+                        raise refuse("has a manifest that cannot be read (it was edited or "
+                                     "damaged)")
                     continue
                 if member.name in seen:
                     raise refuse(f"holds {member.name} twice (it was edited)")
