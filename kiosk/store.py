@@ -24,7 +24,13 @@ from tinydb.table import Document
 from kiosk.intake import Intake, QuestionnairePin
 from kiosk.questionnaire import Questionnaire, content_digest
 from kiosk.storage import audit, backup, check, records
-from kiosk.storage.errors import RecordNotFound, StoreDamaged, StoreError
+from kiosk.storage.errors import (
+    DRAFTS_ADVICE,
+    RecordNotFound,
+    StoreDamaged,
+    StoreError,
+    with_advice,
+)
 from kiosk.storage.files import (
     PRIVATE_FILE_MODE,
     encode,
@@ -169,8 +175,13 @@ class Store:
 
     # --- drafts --------------------------------------------------------------------------
 
-    def _drafts(self) -> TinyDB:
-        return open_tinydb(self.root / DRAFTS_FILE, DRAFTS_KIND, DRAFT_FIELDS)
+    @contextmanager
+    def _drafts(self) -> Iterator[TinyDB]:
+        try:
+            with open_tinydb(self.root / DRAFTS_FILE, DRAFTS_KIND, DRAFT_FIELDS) as db:
+                yield db
+        except StoreDamaged as damage:  # never in a backup: repair sets the file aside
+            raise with_advice(damage, DRAFTS_ADVICE) from None
 
     def save_draft(self, draft: Draft) -> None:
         """Keep the station's answers so far (replacing its previous draft); durable."""
@@ -187,7 +198,8 @@ class Store:
         try:
             return Draft.model_validate(document)
         except ValidationError:
-            raise StoreDamaged(path, f"the draft of station {station!r} is not a draft") from None
+            raise StoreDamaged(path, f"the draft of station {station!r} is not a draft",
+                               DRAFTS_ADVICE) from None
 
     def delete_draft(self, station: str) -> None:
         """Forget the station's draft (on submit or reset); durable."""

@@ -11,6 +11,17 @@ RESTORE_ADVICE = ("restore it from a backup (or move it out of the data folder a
 # For derived files (the indexes), which the day files hold everything of.
 REPAIR_ADVICE = ("it is rebuilt from the day files by 'kiosk check --repair', which keeps "
                  "the damaged file in the data folder's damaged/ folder")
+# Drafts are never in a backup: all that helps is to set the file aside.
+DRAFTS_ADVICE = ("'kiosk check --repair' moves it into the data folder's damaged/ folder; "
+                 "the answers of check-ins in progress are lost (drafts are never in a backup)")
+
+
+def with_advice(damage: StoreDamaged, advice: str) -> StoreDamaged:
+    """The same damage with other advice, unless it says how to mend an unreadable file
+    (its owner, not its content, needs mending then)."""
+    if damage.advice != RESTORE_ADVICE:
+        return damage
+    return StoreDamaged(damage.path, damage.problem, advice)
 
 
 class StoreError(KioskError):

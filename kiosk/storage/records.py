@@ -25,10 +25,10 @@ from kiosk.ids import looks_like_record_id, looks_like_short_code, new_short_cod
 from kiosk.intake import Intake
 from kiosk.storage.errors import (
     REPAIR_ADVICE,
-    RESTORE_ADVICE,
     RecordNotFound,
     StoreDamaged,
     StoreError,
+    with_advice,
 )
 from kiosk.storage.files import (
     as_model,
@@ -232,9 +232,7 @@ def _read_index(path: Path, kind: str) -> dict[str, str]:
     try:
         data: dict[str, str] | None = read_json(path, text_map_shape, kind)
     except StoreDamaged as damage:
-        if damage.advice != RESTORE_ADVICE:
-            raise  # (unreadable: its owner must be mended, not the file)
-        raise StoreDamaged(damage.path, damage.problem, REPAIR_ADVICE) from None
+        raise with_advice(damage, REPAIR_ADVICE) from None
     return data if data is not None else {}
 
 
