@@ -79,9 +79,7 @@ def _check_records(root: Path, report: Report) -> RecordScan:
         try:
             day_records = records.read_day_file(path)
             for record_id in day_records.documents:
-                intake = day_records.intake(record_id)
-                scan.days[record_id] = day
-                scan.codes[intake.short_code] = record_id
+                scan.add(day, record_id, day_records.intake(record_id).short_code)
                 report.counts["record"] += 1
         except StoreDamaged as damage:
             scan.unreadable_days.add(day)

@@ -39,8 +39,15 @@ class RecordScan:
     """What the readable day files hold, read once for every index's check."""
 
     days: dict[str, str] = field(default_factory=dict)  # record id -> its day
-    codes: dict[str, str] = field(default_factory=dict)  # short code -> record id
+    codes: dict[str, str] = field(default_factory=dict)  # short code -> its first record
+    # Every record with the code: records imported in bulk, not through a save, may share one.
+    code_owners: dict[str, set[str]] = field(default_factory=dict)
     unreadable_days: set[str] = field(default_factory=set)
+
+    def add(self, day: str, record_id: str, short_code: str) -> None:
+        self.days[record_id] = day
+        self.codes.setdefault(short_code, record_id)
+        self.code_owners.setdefault(short_code, set()).add(record_id)
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,9 @@ class BucketedIndex:
     folder: str
     kind: str
     expected: Callable[[RecordScan], dict[str, str]]
-    # An entry the scan does not give, kept because it may belong to an unreadable day.
-    may_be_unreadable: Callable[[str, str, RecordScan], bool]
+    # A stored entry that is right though the scan gives another or none: it may belong to
+    # an unreadable day, or be one of several right answers. Checks accept it; rebuilds keep it.
+    accepts: Callable[[str, str, RecordScan], bool]
 
     def buckets(self, root: Path, scan: RecordScan) -> dict[Path, dict[str, str]]:
         wanted: dict[Path, dict[str, str]] = defaultdict(dict)
@@ -89,7 +97,7 @@ class BucketedIndex:
             except StoreDamaged:
                 stored = {}
             entries.update({key: value for key, value in stored.items()
-                            if key not in entries and self.may_be_unreadable(key, value, scan)})
+                            if self.accepts(key, value, scan)})
             if path.exists():
                 moved.append(move_aside(root, path))
             if entries:
@@ -110,9 +118,10 @@ class BucketedIndex:
             stored = _read_bucket(path, self.kind)
         except StoreDamaged as damage:
             return damage.problem
-        missing = sum(1 for key, value in wanted.items() if stored.get(key) != value)
+        missing = sum(1 for key, value in wanted.items() if stored.get(key) != value
+                      and not (key in stored and self.accepts(key, stored[key], scan)))
         extra = sum(1 for key, value in stored.items() if key not in wanted
-                    and not self.may_be_unreadable(key, value, scan))
+                    and not self.accepts(key, value, scan))
         if not missing and not extra:
             return None
         said = []
@@ -143,7 +152,8 @@ ID_BUCKETS = BucketedIndex(
     lambda _id, day, scan: day in scan.unreadable_days)
 CODE_BUCKETS = BucketedIndex(
     CODE_INDEX, "the short-code index", lambda scan: scan.codes,
-    lambda _code, record_id, scan: bool(scan.unreadable_days) and record_id not in scan.days)
+    lambda code, record_id, scan: record_id in scan.code_owners.get(code, ())
+    or (bool(scan.unreadable_days) and record_id not in scan.days))
 
 DERIVED: tuple[DerivedIndex, ...] = tuple(
     DerivedIndex(index.folder, index.check, index.rebuild) for index in (ID_BUCKETS, CODE_BUCKETS))
