@@ -4,6 +4,7 @@ keeping the damaged file aside, and never rewrites what only a backup has."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,10 @@ def test_an_index_missing_an_entry_or_pointing_nowhere_is_rebuilt(
         clinic: tuple[Store, list[Intake]]) -> None:
     store, saved = clinic
     path = store.root / "index" / "ids" / f"{bucket(saved[1].id)}.json"
-    path.write_text('{"zz0000000000000000000000": "2026-11-23"}', encoding="utf-8")
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    del entries[saved[1].id]
+    entries[saved[1].id[:2] + "0" * 24] = "2026-11-23"  # a record that was never stored
+    path.write_text(json.dumps(entries), encoding="utf-8")
     report = store.check()
     (problem,) = report.problems
     assert problem.path == path and problem.repairable
