@@ -127,7 +127,8 @@ def run_show(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data)
     settings = file_settings(data_dir)
     print(f"data folder: {data_dir}")
-    for key in SETTABLE + ("qr_timeout",):
+    for key in ("clinic_name", "public_url", "station", "idle_timeout", "qr_timeout",
+                "backup_dir", "backup_keep"):
         value = getattr(settings, key)
         variable = SETTINGS_ENV.get(key)
         if variable and os.environ.get(variable):
