@@ -27,7 +27,7 @@ from kiosk.settings_sources import CONFIG_FILE
 from kiosk.storage import audit, records
 from kiosk.storage.derived import DERIVED, Problem, RecordScan, move_aside
 from kiosk.storage.errors import StoreDamaged
-from kiosk.storage.files import object_shape, read_json, tinydb_shape
+from kiosk.storage.files import FileIdentity, file_identity, object_shape, read_json, tinydb_shape
 from kiosk.storage.layout import AUDIT, DOCUMENTS, DRAFTS_FILE, INDEX, QUESTIONNAIRES, days_stored
 
 DRAFTS_PROBLEM = ("repair moves it aside: the answers of check-ins in progress are lost "
@@ -54,16 +54,19 @@ def check(root: Path, lock: contextlib.AbstractContextManager[Any],
           repair: bool = False) -> Report:
     started = time.perf_counter()
     report = Report()
-    scan = _check_records(root, report)
+    days: DayCache = {}
+    scan = _check_records(root, report, days)
     _check_audit(root, report)
     _check_questionnaires(root, report)
     _check_documents(root, report)
     _check_drafts(root, report)
     index_problems = _check_indexes(root, scan, report)
     if index_problems or (repair and any(p.repairable for p in report.problems)):
-        with lock:  # the same look again, with no save half-way, then the repair
+        # The same look again with no save half-way, then the repair. Only the day files
+        # that changed are read again, so saves wait a moment, not a whole check.
+        with lock:
             if index_problems:
-                scan = _check_records(root, Report())
+                scan = _check_records(root, Report(), days)
                 index_problems = _check_indexes(root, scan, Report())
             if repair:
                 _repair(root, scan, report, index_problems)
@@ -72,19 +75,41 @@ def check(root: Path, lock: contextlib.AbstractContextManager[Any],
     return report
 
 
-def _check_records(root: Path, report: Report) -> RecordScan:
+# day -> the day file's identity when read, and its (record id, short code) pairs, or
+# None if it could not be read
+DayCache = dict[str, tuple[FileIdentity | None, list[tuple[str, str]] | None]]
+
+
+def _check_records(root: Path, report: Report, days: DayCache) -> RecordScan:
+    """Read the day files (those unchanged since ``days`` was filled are not read again)."""
     scan = RecordScan()
     for day, path in records.record_files(root):
         report.counts["day file"] += 1
-        try:
-            day_records = records.read_day_file(path)
-            for record_id in day_records.documents:
-                scan.add(day, record_id, day_records.intake(record_id).short_code)
-                report.counts["record"] += 1
-        except StoreDamaged as damage:
+        identity = file_identity(path)
+        known = days.get(day)
+        if known is None or known[0] != identity or identity is None:
+            known = identity, _read_day(path, report)
+            days[day] = known
+        pairs = known[1]
+        if pairs is None:
             scan.unreadable_days.add(day)
-            report.problems.append(Problem(path, damage.problem, repairable=False))
+            continue
+        for record_id, short_code in pairs:
+            scan.add(day, record_id, short_code)
+        report.counts["record"] += len(pairs)
     return scan
+
+
+def _read_day(path: Path, report: Report) -> list[tuple[str, str]] | None:
+    """Each record's id and short code, every record checked as an intake; None (and the
+    problem reported) if the file is damaged."""
+    try:
+        day_records = records.read_day_file(path)
+        return [(record_id, day_records.intake(record_id).short_code)
+                for record_id in day_records.documents]
+    except StoreDamaged as damage:
+        report.problems.append(Problem(path, damage.problem, repairable=False))
+        return None
 
 
 def _check_audit(root: Path, report: Report) -> None:
