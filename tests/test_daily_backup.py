@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import signal
 import subprocess
@@ -24,13 +25,19 @@ def test_one_backup_a_day_and_the_newest_n_kept(tmp_path: Path) -> None:
     store = Store(tmp_path / "data")
     store.save_intake(intake(questionnaire), questionnaire)
     now = [MONDAY]
-    daily = DailyBackup(store, tmp_path / "backups", keep=3, clock=lambda: now[0], look_every=0)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    killed = backups / "kiosk-backup-2026-11-20T13-00-00Z.tar.gz.partial"  # a backup killed
+    killed.write_bytes(b"\x1f\x8b")
+    os.utime(killed, (time.time() - 25 * 3600,) * 2)
+    daily = DailyBackup(store, backups, keep=3, clock=lambda: now[0], look_every=0)
     taken = []
     for hours in (0, 20, 4, 24, 24, 25, 1):
         now[0] += dt.timedelta(hours=hours)
         taken.append(daily.take_if_due() is not None)
     assert taken == [True, False, True, True, True, True, False]
-    kept = backups_in(tmp_path / "backups")
+    kept = backups_in(backups)
+    assert not killed.exists()
     assert [moment for moment, _ in kept] == [MONDAY + dt.timedelta(hours=h)
                                              for h in (48, 72, 97)]
     assert all(verify_backup(path) > 0 for _, path in kept)

@@ -263,9 +263,16 @@ def backups_in(backup_dir: Path) -> list[tuple[dt.datetime, Path]]:
 
 
 def keep_newest(backup_dir: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` backups of the folder; the deleted ones."""
+    """Delete all but the newest ``keep`` backups of the folder, and what backups killed
+    half-way left there over a day ago; the deleted files."""
     backups = backups_in(backup_dir)
     gone = [path for _, path in backups[:max(0, len(backups) - keep)]]
+    day_ago = time.time() - 24 * 3600
+    for partial in backup_dir.glob(f"kiosk-backup-*{PARTIAL_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if BACKUP_NAME.match(partial.name.removesuffix(PARTIAL_SUFFIX)) \
+                    and partial.stat().st_mtime < day_ago:
+                gone.append(partial)
     for path in gone:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
