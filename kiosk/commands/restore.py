@@ -1,8 +1,10 @@
 """``kiosk restore FILE --data DIR``: a backup checked against its manifest, then restored.
 
-A damaged, cut-short or edited backup is refused before anything is written. A
-folder that holds anything is used only with ``--replace``, and then set aside
-under a new name first, never deleted.
+The backup is unpacked into a working folder beside the data folder while every
+file is checked against the manifest; only a backup that checks out whole takes the
+data folder's place, so a damaged, cut-short or edited one is refused with the data
+folder untouched. A folder that holds anything is used only with ``--replace``, and
+then set aside under a new name first, never deleted.
 """
 
 from __future__ import annotations

@@ -291,7 +291,11 @@ def verify_backup(path: Path) -> int:
 
 def restore_backup(path: Path, data_dir: Path, *, replace: bool = False) -> Restored:
     """Restore a backup into ``data_dir`` (new or empty; any other only with ``replace``,
-    which first renames the folder that is there aside, never deleting it)."""
+    which first renames the folder that is there aside, never deleting it).
+
+    The files are unpacked beside it and checked against the manifest as they come; the
+    folder takes ``data_dir``'s place only once all of them matched.
+    """
     data_dir = data_dir.expanduser().absolute()
     if _has_entries(data_dir) and not replace:
         raise StoreError(f"the data folder {data_dir} is not empty; restore into a new "
