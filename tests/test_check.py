@@ -8,7 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-from test_store_helpers import intake, kiosk, small_questionnaire
+from test_store_helpers import (
+    intake,
+    kiosk,
+    small_questionnaire,
+    start_worker,
+    write_small_questionnaire,
+)
 
 from kiosk.intake import Intake
 from kiosk.storage.layout import bucket
@@ -121,3 +127,20 @@ def test_a_damaged_day_file_is_reported_never_rewritten(clinic: tuple[Store, lis
     # Its records' index entries stay: the restored day file will need them.
     assert sorted(p.read_bytes() for p in (store.root / "index" / "ids").iterdir()) == ids_before
     assert store.get_intake(saved[0].id).id == saved[0].id  # the other day still reads
+
+
+def test_a_check_while_a_writer_saves_finds_nothing_wrong(tmp_path: Path) -> None:
+    """A save writes its index entries a moment before its record: no false alarm."""
+    store = Store(tmp_path / "data")
+    writer = start_worker(tmp_path, store.root, write_small_questionnaire(tmp_path), "save",
+                          2000)
+    assert writer.stdout is not None
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        writer.stdout.readline()
+        for _ in range(12):
+            assert store.check().problems == []
+        assert writer.poll() is None, "the writer finished first: nothing was shown"
+    finally:
+        writer.kill()
+        writer.communicate()
