@@ -92,6 +92,7 @@ def test_a_backup_while_a_writer_saves_holds_every_record_acknowledged_before_it
         before = [writer.stdout.readline().split()[0] for _ in range(25)]
         backup = store.take_backup(tmp_path / "backups")  # while the writer goes on saving
         assert writer.poll() is None, "the writer finished before the backup: nothing shown"
+        assert backup.locked_seconds < 1.0  # how long a save could wait for it
     finally:
         writer.kill()
         writer.communicate()
