@@ -31,6 +31,8 @@ class Settings(BaseModel):
     staff_pin_hash: str | None = None  # "scrypt$salt_hex$hash_hex"; never the PIN itself
     idle_timeout: float = Field(90.0, gt=0, le=3600)
     qr_timeout: float = Field(60.0, gt=0, le=3600)
+    backup_dir: str | None = None  # a daily backup goes here (kiosk, kiosk serve) when set
+    backup_keep: int = Field(7, ge=1, le=3650)  # how many daily backups are kept
 
 
 def load_settings(data_dir: Path) -> Settings:

@@ -24,8 +24,15 @@ from tinydb.table import Document
 from kiosk.intake import Intake, QuestionnairePin
 from kiosk.patients import identity, link_key
 from kiosk.questionnaire import Questionnaire, content_digest
-from kiosk.storage import audit, patients, records
-from kiosk.storage.errors import RecordNotFound, StoreDamaged, StoreError
+from kiosk.storage import audit, backup, check, patients, records
+from kiosk.storage.derived import DERIVED
+from kiosk.storage.errors import (
+    DRAFTS_ADVICE,
+    RecordNotFound,
+    StoreDamaged,
+    StoreError,
+    with_advice,
+)
 from kiosk.storage.files import (
     PRIVATE_FILE_MODE,
     encode,
@@ -84,6 +91,19 @@ class Store:
             yield
         finally:
             self._lock.release()
+
+    # --- backups and checks ---------------------------------------------------------------
+
+    def take_backup(self, backup_dir: Path, now: dt.datetime | None = None) -> backup.Backup:
+        """A backup of the data folder as one file in ``backup_dir``, named with ``now``
+        (the lock is held only while the snapshot is taken)."""
+        return backup.take_backup(self.root, backup_dir, self.locked(), now)
+
+    def check(self, repair: bool = False) -> check.Report:
+        """Read every file and compare every index with the day files; ``repair`` rebuilds
+        what is derived (see :mod:`kiosk.storage.check`)."""
+        derived = DERIVED + patients.derived_indexes(self.questionnaire_for)
+        return check.check(self.root, self.locked(), repair, derived)
 
     # --- records -------------------------------------------------------------------------
 
@@ -169,14 +189,6 @@ class Store:
             return patients.rebuild(self.root, patients.load_secret(self.root),
                                     self.questionnaire_for)
 
-    def check_patient_index(self) -> list[str]:
-        """One line per patient-index bucket that differs from the day files (none: sound)."""
-        with self.locked():
-            found = patients.check(self.root, patients.load_secret(self.root),
-                                   self.questionnaire_for)
-        return [f"{path}: {problem}; `kiosk check --repair` rebuilds it"
-                for path, problem in found]
-
     def _key_of(self, secret: bytes) -> Callable[[Intake], str | None]:
         def key_of(intake: Intake) -> str | None:
             questionnaire = self.questionnaire_for(intake.questionnaire)
@@ -216,8 +228,13 @@ class Store:
 
     # --- drafts --------------------------------------------------------------------------
 
-    def _drafts(self) -> TinyDB:
-        return open_tinydb(self.root / DRAFTS_FILE, DRAFTS_KIND, DRAFT_FIELDS)
+    @contextmanager
+    def _drafts(self) -> Iterator[TinyDB]:
+        try:
+            with open_tinydb(self.root / DRAFTS_FILE, DRAFTS_KIND, DRAFT_FIELDS) as db:
+                yield db
+        except StoreDamaged as damage:  # never in a backup: repair sets the file aside
+            raise with_advice(damage, DRAFTS_ADVICE) from None
 
     def save_draft(self, draft: Draft) -> None:
         """Keep the station's answers so far (replacing its previous draft); durable."""
@@ -234,7 +251,8 @@ class Store:
         try:
             return Draft.model_validate(document)
         except ValidationError:
-            raise StoreDamaged(path, f"the draft of station {station!r} is not a draft") from None
+            raise StoreDamaged(path, f"the draft of station {station!r} is not a draft",
+                               DRAFTS_ADVICE) from None
 
     def delete_draft(self, station: str) -> None:
         """Forget the station's draft (on submit or reset); durable."""

@@ -132,8 +132,11 @@ class KioskApp(App[None]):
     # --- start and stop --------------------------------------------------------------------
 
     def _use(self, parts: KioskParts) -> None:
+        from kiosk.daily_backup import DailyBackup
+
         self.live, self.store = parts.live, parts.store
         self.settings, self.public_url = parts.settings, parts.public_url
+        self._daily_backup = DailyBackup.from_settings(self.store, self.settings)
 
     async def on_mount(self) -> None:
         if self._to_load is None:
@@ -225,6 +228,8 @@ class KioskApp(App[None]):
         """While nobody is checking in, notice a file edit (or a broken one) by itself."""
         if self.check_in is None:
             collect_if_due()  # (the viewer may be serving; staff may have F12's screen up)
+            if self._daily_backup is not None:  # a quiet moment: nobody is checking in
+                self._daily_backup.start_if_due()
         welcome = self.screen
         if not isinstance(welcome, WelcomeScreen) or self._redrawing_welcome:
             return

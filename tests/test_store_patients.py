@@ -190,15 +190,23 @@ def test_a_rebuild_gives_the_same_index_and_keeps_splits_and_merges(
     store.merge_patients(records[0].id, records[1].id, "dr.lee")
     store.split_visit(records[4].id, "dr.lee")
     before = index_files(store)
-    assert store.check_patient_index() == []
+    assert store.check().problems == []
     stale = store.root / INDEX / "patients" / "keys" / "zz.json"
     stale.write_text('{"ab": "somebody"}')
     bucket = store.root / INDEX / "patients" / "visits" / f"{str(records[2].patient)[:2]}.json"
     bucket.write_text("{}")  # Bo Li's first visit's entry lost
-    assert [line.split(":")[0] for line in store.check_patient_index()] == sorted(
-        [str(stale), str(bucket)])
+    damaged = store.root / INDEX / "patients" / "visits" / f"{str(records[0].patient)[:2]}.json"
+    if damaged != bucket:
+        damaged.write_bytes(damaged.read_bytes()[:5])  # a torn bucket: Ana's visits
+    found = store.check().problems
+    assert {problem.path for problem in found} == {stale, bucket, damaged}
+    assert all(problem.repairable for problem in found)
+    repaired = store.check(repair=True)
+    assert repaired.left == [] and len(repaired.moved) == len({stale, bucket, damaged})
+    assert all((store.root / "damaged").rglob(f"{path.name}.*") for path in repaired.moved)
+    assert index_files(store) == before and store.check().problems == []
     assert store.rebuild_patient_index() == (4, 6)
-    assert index_files(store) == before and store.check_patient_index() == []
+    assert index_files(store) == before
     next_bo = saved(store, questionnaire, "Bo Li")
     assert next_bo.patient == store.get_intake(records[4].id).patient
 

@@ -23,7 +23,7 @@ from kiosk.paths import resolve_data_dir
 from kiosk.pins import hash_pin
 from kiosk.settings_sources import CONFIG_FILE, SETTINGS_ENV, STAFF_PIN_ENV
 
-SETTABLE = ("clinic_name", "public_url", "station", "idle_timeout")
+SETTABLE = ("clinic_name", "public_url", "station", "idle_timeout", "backup_dir", "backup_keep")
 PIN_MIN_LENGTH = 4
 PIN_MAX_LENGTH = 64
 
@@ -44,7 +44,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     setter = actions.add_parser(
         "set", parents=[common], help="change one setting",
         description="Change one setting: clinic_name, public_url (empty to use this "
-                    "machine's address), station or idle_timeout (seconds).")
+                    "machine's address), station, idle_timeout (seconds), backup_dir (where "
+                    "the kiosk and 'kiosk serve' write a backup once a day; empty for none) "
+                    "or backup_keep (how many of those to keep).")
     setter.add_argument("key", choices=SETTABLE)
     setter.add_argument("value")
     setter.set_defaults(handler=run_set)
@@ -106,6 +108,8 @@ def run_set(args: argparse.Namespace) -> int:
     value: Any = args.value
     if args.key == "public_url":
         value = check_public_url(value) if value.strip() else None
+    if args.key == "backup_dir":  # kept whole: the kiosk may start from another folder
+        value = str(Path(value).expanduser().absolute()) if value.strip() else None
     try:
         changed = Settings.model_validate({**settings.model_dump(), args.key: value})
     except ValidationError as error:
@@ -123,7 +127,8 @@ def run_show(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data)
     settings = file_settings(data_dir)
     print(f"data folder: {data_dir}")
-    for key in SETTABLE + ("qr_timeout",):
+    for key in ("clinic_name", "public_url", "station", "idle_timeout", "qr_timeout",
+                "backup_dir", "backup_keep"):
         value = getattr(settings, key)
         variable = SETTINGS_ENV.get(key)
         if variable and os.environ.get(variable):
@@ -132,6 +137,8 @@ def run_show(args: argparse.Namespace) -> int:
             source = ""
         if key == "public_url" and value is None:
             print("public_url: not set (the kiosk uses this machine's address)")
+        elif key == "backup_dir" and value is None:
+            print("backup_dir: not set (no daily backups)")
         else:
             print(f"{key}: {value}{source}")
     if os.environ.get(STAFF_PIN_ENV):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import load_settings
+from kiosk.daily_backup import DailyBackup
 from kiosk.errors import KioskError
 from kiosk.link import DEFAULT_PORT, check_public_url, default_public_url
 from kiosk.paths import resolve_data_dir
@@ -17,6 +18,7 @@ from kiosk.store import Store
 from kiosk.viewer.accounts import StaffAccounts
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+BACKUP_LOOK_SECONDS = 60.0  # how often the viewer asks whether the daily backup is due
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -77,12 +79,14 @@ def run(args: argparse.Namespace) -> int:
                          "that one (or choose another --port)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     has_staff = bool(StaffAccounts(store).all_accounts())
-    asyncio.run(_serve(store, args.host, args.port, public_url, ssl_context, has_staff))
+    daily = DailyBackup.from_settings(store, load_settings(data_dir))
+    asyncio.run(_serve(store, args.host, args.port, public_url, ssl_context, has_staff, daily))
     return 0
 
 
 async def _serve(store: Store, host: str, port: int, public_url: str,
-                 ssl_context: ssl.SSLContext | None, has_staff: bool) -> None:
+                 ssl_context: ssl.SSLContext | None, has_staff: bool,
+                 daily: DailyBackup | None = None) -> None:
     from kiosk.viewer import start_viewer
 
     running = await start_viewer(store, host, port, public_url, ssl_context)
@@ -96,6 +100,9 @@ async def _serve(store: Store, host: str, port: int, public_url: str,
         print("No staff accounts yet: add one with 'kiosk staff add NAME'", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     try:
-        await asyncio.Event().wait()  # until Ctrl+C cancels this task
+        while True:  # until Ctrl+C cancels this task
+            if daily is not None:  # on a thread: pages are served all the while
+                await asyncio.to_thread(daily.take_if_due)
+            await asyncio.sleep(BACKUP_LOOK_SECONDS)
     finally:
         await running.stop()

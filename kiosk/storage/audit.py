@@ -116,12 +116,12 @@ def events(root: Path, record_id: str | None = None,
     found: list[AuditEvent] = []
     for day in sorted(days_stored(root, AUDIT, DAY_SUFFIX)):
         if since_day is None or day >= since_day:
-            found += [event for event in _read_day(root, day)
+            found += [event for event in read_day(root, day)
                       if record_id is None or event.record_id == record_id]
     return sorted(found, key=lambda event: event.at)
 
 
-def _read_day(root: Path, day: str) -> list[AuditEvent]:
+def read_day(root: Path, day: str) -> list[AuditEvent]:
     path = day_file(root, AUDIT, day, DAY_SUFFIX)
     try:
         with open(path, "rb") as file:

@@ -10,6 +10,9 @@
     documents/<name>.json             small named documents (staff accounts, sessions)
     drafts.json                       the answers so far, one per kiosk station
     store.lock                        the cross-process lock writers hold
+    config.json                       the settings (``kiosk config``)
+    cache/                            what a starting kiosk keeps to paint sooner
+    damaged/                          files ``kiosk check --repair`` moved aside, kept
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ DOCUMENTS = "documents"
 DRAFTS_FILE = "drafts.json"
 LOCK_FILE = "store.lock"
 TOP_FOLDERS = (RECORDS, AUDIT, INDEX, QUESTIONNAIRES, DOCUMENTS)
+CACHE = "cache"
+DAMAGED = "damaged"
+# Not in a backup: answers still being given, the lock, what a kiosk rebuilds by itself,
+# and what repair set aside. Names starting with "." are a backup's or restore's own
+# working folders, and "*.tmp" a write caught half-way.
+NOT_BACKED_UP = frozenset({DRAFTS_FILE, LOCK_FILE, CACHE, DAMAGED})
 
 ID_INDEX = "ids"
 CODE_INDEX = "codes"

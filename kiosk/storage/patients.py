@@ -55,7 +55,8 @@ from typing import Any
 from kiosk.ids import new_patient_id
 from kiosk.intake import Intake
 from kiosk.storage import records
-from kiosk.storage.errors import RecordNotFound, StoreError
+from kiosk.storage.derived import DerivedIndex, Problem, RecordScan, move_aside
+from kiosk.storage.errors import RecordNotFound, StoreDamaged, StoreError
 from kiosk.storage.files import ensure_private_dir, read_json, text_map_shape, write_json
 from kiosk.storage.layout import (
     DOCUMENTS,
@@ -265,10 +266,12 @@ def merge(root: Path, record_ref: str, other_record_ref: str,
 Buckets = dict[Path, dict[str, Any]]  # bucket file -> its entries
 
 
-def expected_index(root: Path, secret: bytes,
-                   questionnaire_for: Callable[[Any], Any]) -> tuple[Buckets, int]:
+def expected_index(root: Path, secret: bytes, questionnaire_for: Callable[[Any], Any],
+                   unreadable: set[str] | None = None) -> tuple[Buckets, int]:
     """The whole patient index as the day files say it should be, and how many records
-    it links. A record saved before visits were linked (no ``patient``) stays out."""
+    it links. A record saved before visits were linked (no ``patient``) stays out.
+    Given ``unreadable``, a damaged day file is noted there and passed over (``kiosk
+    check``); else it stops the rebuild, which must not drop that day's visits."""
     from kiosk.patients import identity, link_key
 
     def key_of(intake: Intake) -> str | None:
@@ -278,7 +281,14 @@ def expected_index(root: Path, secret: bytes,
     found: dict[str, list[Intake]] = defaultdict(list)
     latest: dict[str, Intake] = {}
     for day in days_stored(root, RECORDS):
-        for intake in records.read_day(root, day):
+        try:
+            day_records = records.read_day(root, day)
+        except StoreDamaged:
+            if unreadable is None:
+                raise
+            unreadable.add(day)
+            continue
+        for intake in day_records:
             if intake.patient is None:
                 continue
             found[intake.patient].append(intake)
@@ -296,38 +306,16 @@ def expected_index(root: Path, secret: bytes,
     return buckets, sum(len(v) for v in found.values())
 
 
-def check(root: Path, secret: bytes,
-          questionnaire_for: Callable[[Any], Any]) -> list[tuple[Path, str]]:
-    """Each bucket file of the patient index that differs from what the day files say, with
-    what is wrong (``kiosk check``); a damaged bucket raises :class:`StoreDamaged` as it
-    is read. :func:`rebuild` repairs them all."""
-    expected, _ = expected_index(root, secret, questionnaire_for)
-    problems: list[tuple[Path, str]] = []
-    for folder, kind, read in ((PATIENT_KEYS_INDEX, KEYS_KIND, _read_keys),
-                               (PATIENT_VISITS_INDEX, VISITS_KIND, _read_visits)):
-        on_disk = {path: read(path) for path in _bucket_files(root / INDEX / folder)}
-        for path in sorted(set(on_disk) | {p for p in expected
-                                            if p.parent == root / INDEX / folder}):
-            want = {key: sorted(v) if isinstance(v, list) else v
-                    for key, v in expected.get(path, {}).items()}
-            have = {key: sorted(v) if isinstance(v, list) else v
-                    for key, v in on_disk.get(path, {}).items()}
-            differ = sum(1 for key in set(want) | set(have) if want.get(key) != have.get(key))
-            if differ:
-                problems.append((path, f"{kind} does not match the records ({differ} "
-                                       "entries differ)"))
-    return problems
-
-
-def rebuild(root: Path, secret: bytes,
-            questionnaire_for: Callable[[Any], Any]) -> tuple[int, int]:
+def rebuild(root: Path, secret: bytes, questionnaire_for: Callable[[Any], Any],
+            folders: tuple[str, ...] = (PATIENT_KEYS_INDEX, PATIENT_VISITS_INDEX)
+            ) -> tuple[int, int]:
     """Recompute the whole patient index from the day files (``kiosk check --repair``).
 
     Nothing but the index is written; records keep their ``patient``, so every split
     and merge stands. Returns (patients, records linked).
     """
     expected, linked = expected_index(root, secret, questionnaire_for)
-    for folder in (PATIENT_KEYS_INDEX, PATIENT_VISITS_INDEX):
+    for folder in folders:
         ensure_private_dir(root / INDEX / folder)
         here = {path: entries for path, entries in expected.items()
                 if path.parent == root / INDEX / folder}
@@ -339,6 +327,69 @@ def rebuild(root: Path, secret: bytes,
     patients = sum(len(entries) for path, entries in expected.items()
                    if path.parent == root / INDEX / PATIENT_VISITS_INDEX)
     return patients, linked
+
+
+def existing_secret(root: Path) -> bytes | None:
+    """The link secret if the store has one; never makes one (a check writes nothing)."""
+    document = read_json(secret_path(root), _secret_shape, SECRET_KIND)
+    return None if document is None else bytes.fromhex(document["secret"])
+
+
+def derived_indexes(questionnaire_for: Callable[[Any], Any]) -> tuple[DerivedIndex, ...]:
+    """The patient index's two halves as ``kiosk check`` sees a derived index: each bucket
+    compared with what the records say, and rebuilt from them by ``--repair``."""
+    # One reading of the day files per scan: what the index should hold, or None while a
+    # day file is damaged (its visits are unknown, so no bucket can be judged or rebuilt).
+    expected_for: dict[int, Buckets | None] = {}
+
+    def expected(root: Path, scan: RecordScan) -> Buckets | None:
+        if id(scan) not in expected_for:
+            # With the secret lost, no stored key can be right: every key is rebuilt.
+            secret = existing_secret(root) or secrets.token_bytes(SECRET_BYTES)
+            unreadable: set[str] = set()
+            buckets = expected_index(root, secret, questionnaire_for, unreadable)[0]
+            expected_for.clear()
+            expected_for[id(scan)] = None if unreadable else buckets
+        return expected_for[id(scan)]
+
+    def half(folder: str, kind: str, read: Callable[[Path], dict[str, Any]]) -> DerivedIndex:
+        base = Path(INDEX) / folder  # DerivedIndex.folder is under index/, as here
+
+        def check_half(root: Path, scan: RecordScan) -> list[Problem]:
+            wanted = expected(root, scan)
+            problems = []
+            for path in sorted(set(_bucket_files(root / base))
+                               | {p for p in wanted or {} if p.parent == root / base}):
+                try:
+                    have = read(path)
+                except StoreDamaged as damage:
+                    problems.append(Problem(path, damage.problem, repairable=wanted is not None))
+                    continue
+                if wanted is None:
+                    continue
+                differ = _entries_differing(wanted.get(path, {}), have)
+                if differ:
+                    said = "entry differs" if differ == 1 else "entries differ"
+                    problems.append(Problem(path, f"{differ} {said} from the records ({kind})",
+                                            repairable=True))
+            return problems
+
+        def rebuild_half(root: Path, _scan: RecordScan, paths: list[Path]) -> list[Path]:
+            moved = [move_aside(root, path) for path in paths if path.exists()]
+            rebuild(root, load_secret(root), questionnaire_for, folders=(folder,))
+            return moved
+
+        return DerivedIndex(folder, check_half, rebuild_half)
+
+    return (half(PATIENT_KEYS_INDEX, KEYS_KIND, _read_keys),
+            half(PATIENT_VISITS_INDEX, VISITS_KIND, _read_visits))
+
+
+def _entries_differing(want: dict[str, Any], have: dict[str, Any]) -> int:
+    def canonical(value: Any) -> Any:
+        return sorted(value) if isinstance(value, list) else value
+    return sum(1 for key in set(want) | set(have)
+               if canonical(want.get(key)) != canonical(have.get(key)))
 
 
 def _bucket_files(folder: Path) -> list[Path]:
@@ -378,6 +429,7 @@ def _write(path: Path, entries: Any) -> None:
     write_json(path, entries)
 
 
-__all__ = ["SECRET_DOCUMENT", "add_visits", "check", "drop_visits", "expected_index", "link",
+__all__ = ["SECRET_DOCUMENT", "add_visits", "derived_indexes", "drop_visits", "existing_secret",
+           "expected_index", "link",
            "load_secret", "members", "merge", "rebuild", "settle_keys", "split", "visit_ids",
            "visits"]

@@ -13,7 +13,7 @@ reads need no lock because every file is replaced whole by a rename.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,13 @@ from tinydb.table import Document
 
 from kiosk.ids import looks_like_record_id, looks_like_short_code, new_short_code
 from kiosk.intake import Intake
-from kiosk.storage.errors import RecordNotFound, StoreError
+from kiosk.storage.errors import (
+    REPAIR_ADVICE,
+    RecordNotFound,
+    StoreDamaged,
+    StoreError,
+    with_advice,
+)
 from kiosk.storage.files import (
     as_model,
     ensure_private_dir,
@@ -164,6 +170,13 @@ def read_day_file(path: Path) -> DayRecords:
     return DayRecords(path, by_id)
 
 
+def record_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """Every file that holds records, oldest day first, with its day: checks and repairs
+    walk the records through this, so where records lie is known in this module only."""
+    for day in days_stored(root, RECORDS):
+        yield day, day_file(root, RECORDS, day)
+
+
 def mark_reviewed(root: Path, id_or_short_code: str, reviewer: str) -> Intake:
     """Mark the record reviewed by ``reviewer``; one already reviewed keeps its first review."""
     intake = get(root, id_or_short_code)
@@ -239,7 +252,10 @@ def to_intake(document: dict[str, Any], path: Path) -> Intake:
 
 
 def _read_index(path: Path, kind: str) -> dict[str, str]:
-    data: dict[str, str] | None = read_json(path, text_map_shape, kind)
+    try:
+        data: dict[str, str] | None = read_json(path, text_map_shape, kind)
+    except StoreDamaged as damage:
+        raise with_advice(damage, REPAIR_ADVICE) from None
     return data if data is not None else {}
 
 
@@ -249,4 +265,4 @@ def _write_index(path: Path, entries: dict[str, str]) -> None:
 
 
 __all__ = ["DayRecords", "find_id", "get", "list_intakes", "locate", "mark_reviewed", "read_day",
-           "read_day_file", "rewrite", "save"]
+           "read_day_file", "record_files", "rewrite", "save"]
