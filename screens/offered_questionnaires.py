@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from kiosk.questionnaire import Questionnaire
 
 CASES_SUFFIX = ".cases.yaml"  # questionnaire test cases beside a questionnaire file
-LINKING_ROLES = ("name", "birth_date")
 
 
 def is_cases_file(path: Path) -> bool:
@@ -45,8 +44,10 @@ def is_cases_file(path: Path) -> bool:
 
 def missing_roles(questionnaire: Questionnaire) -> str | None:
     """Why a kiosk offering several files cannot offer this one (None: it can)."""
-    roles = {item.role for item in questionnaire.items()}
-    missing = [f"role: {role}" for role in LINKING_ROLES if role not in roles]
+    from kiosk.checks import IDENTITY_ROLES  # (pydantic: loaded after the first paint)
+
+    missing = [f"role: {role}" for role in IDENTITY_ROLES
+               if questionnaire.item_with_role(role) is None]
     if not missing:
         return None
     return (f"no item has {' or '.join(missing)}; a kiosk offering several questionnaires "
