@@ -9,6 +9,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import struct
 import sys
 import termios
@@ -23,6 +24,7 @@ from kiosk.config import load_settings
 from kiosk.pins import pin_matches
 
 KIOSK = Path(sys.executable).parent / "kiosk"
+REPO = Path(__file__).resolve().parents[2]
 F12, SHIFT_TAB, CTRL_C, CTRL_Q = b"\x1b[24~", b"\x1b[Z", b"\x03", b"\x11"
 
 
@@ -130,6 +132,24 @@ def test_a_second_start_paints_from_the_card_and_runs_the_same_kiosk(
         second.leave_with_the_pin()
     finally:
         second.close()
+
+
+def test_the_guide_s_one_questionnaire_kiosk_asks_nothing(data: Path) -> None:
+    guide = (REPO / "docs" / "tablet-setup.md").read_text(encoding="utf-8")
+    (command,) = [line for line in guide.splitlines()
+                  if line.startswith(".venv/bin/kiosk --data ./kiosk-data --questionnaire ")]
+    words = shlex.split(command)[1:]
+    words[words.index("./kiosk-data")] = str(data)
+    at = words.index("--questionnaire") + 1
+    words[at] = str(REPO / words[at])
+    terminal = Terminal(*words, "--no-serve")
+    try:
+        terminal.wait_for("Start check-in")
+        assert b"First visit here" not in terminal.output
+        terminal.send(b"\r")
+        terminal.wait_for("About you")
+    finally:
+        terminal.close()
 
 
 def test_preview_runs_files_in_a_folder_it_deletes(data: Path, tmp_path: Path) -> None:
