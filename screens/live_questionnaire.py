@@ -1,12 +1,15 @@
-"""The questionnaire a running kiosk uses, picked up again when staff edit its file.
+"""One questionnaire file a running kiosk uses, picked up again when staff edit it.
 
 Staff edit the YAML while the kiosk runs. Before each new patient the kiosk
 looks at the file's modification time; a changed file is used only if it
-validates, otherwise the last good questionnaire stays and staff get a notice.
+validates (and passes the kiosk's own check, such as the roles a kiosk offering
+several files needs), otherwise the last good questionnaire stays and staff get a
+notice. ``screens.offered_questionnaires`` holds the kiosk's set of these.
 
 Reading and checking a large file takes longer than drawing the first screen, so
 a file that validated once is kept, already checked, in the data folder's cache
-(keyed by the file's bytes and the format's code) and read from there at start-up.
+(named for the file, keyed by its bytes and the format's code) and read from there
+at start-up.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ class QuestionnaireFileError(KioskError):
     """The questionnaire file cannot be used at start-up; lists every problem with its line."""
 
 
-def _stamp(path: Path) -> Stamp | None:
+def file_stamp(path: Path) -> Stamp | None:
     try:
         status = os.stat(path)
     except OSError:
@@ -111,7 +114,7 @@ class LiveQuestionnaire:
         """Read the file once at start-up; a broken file (or one ``check`` refuses) raises
         with every problem."""
         file = Path(path)
-        stamp = _stamp(file)
+        stamp = file_stamp(file)
         key = None
         questionnaire = None
         if cache_dir is not None:
@@ -138,7 +141,7 @@ class LiveQuestionnaire:
 
     def refresh(self) -> bool:
         """Re-read the file if it changed since last time; True when a new version is in use."""
-        stamp = _stamp(self.path)
+        stamp = file_stamp(self.path)
         if stamp == self.stamp:
             return False
         self.stamp = stamp

@@ -27,7 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.text import LocalText
-from screens.live_questionnaire import LiveQuestionnaire, QuestionnaireFileError, Stamp, _stamp
+from screens.live_questionnaire import (
+    LiveQuestionnaire,
+    QuestionnaireFileError,
+    Stamp,
+    file_stamp,
+)
 from screens.welcome_card import Choice
 
 if TYPE_CHECKING:
@@ -91,7 +96,7 @@ class OfferedQuestionnaires:
             try:
                 files.append(LiveQuestionnaire.load(path, cache_dir, check))
             except QuestionnaireFileError as error:
-                left_out.append(LeftOut(path, _stamp(path), str(error)))
+                left_out.append(LeftOut(path, file_stamp(path), str(error)))
         if not files:
             raise QuestionnaireFileError("\n".join(entry.problem for entry in left_out))
         return cls(files, left_out, several)
@@ -170,7 +175,7 @@ class OfferedQuestionnaires:
         for entry in list(self.left_out):
             if entry.for_good:
                 continue
-            stamp = _stamp(entry.path)
+            stamp = file_stamp(entry.path)
             if stamp == entry.stamp:
                 continue
             entry.stamp = stamp
