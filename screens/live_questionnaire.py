@@ -40,7 +40,7 @@ class QuestionnaireFileError(KioskError):
     """The questionnaire file cannot be used at start-up; lists every problem with its line."""
 
 
-def file_stamp(path: Path) -> Stamp | None:
+def _stamp(path: Path) -> Stamp | None:
     try:
         status = os.stat(path)
     except OSError:
@@ -114,7 +114,7 @@ class LiveQuestionnaire:
         """Read the file once at start-up; a broken file (or one ``check`` refuses) raises
         with every problem."""
         file = Path(path)
-        stamp = file_stamp(file)
+        stamp = _stamp(file)
         key = None
         questionnaire = None
         if cache_dir is not None:
@@ -141,7 +141,7 @@ class LiveQuestionnaire:
 
     def refresh(self) -> bool:
         """Re-read the file if it changed since last time; True when a new version is in use."""
-        stamp = file_stamp(self.path)
+        stamp = _stamp(self.path)
         if stamp == self.stamp:
             return False
         self.stamp = stamp

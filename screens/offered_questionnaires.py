@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.text import LocalText
-from screens.live_questionnaire import (
+from screens.live_questionnaire import (  # (the file's stamp, as LiveQuestionnaire takes it)
     LiveQuestionnaire,
     QuestionnaireFileError,
     Stamp,
-    file_stamp,
+    _stamp,
 )
 from screens.welcome_card import Choice
 
@@ -43,8 +43,10 @@ CASES_SUFFIX = ".cases.yaml"  # questionnaire test cases beside a questionnaire 
 
 
 def is_cases_file(path: Path) -> bool:
-    """A file of test cases for a questionnaire, not a questionnaire."""
-    return path.name.lower().endswith(CASES_SUFFIX)
+    """A file of test cases for a questionnaire, not a questionnaire. (The same rule as
+    ``kiosk.case_files.is_cases_file`` of the test-cases work: once both are in, this
+    one goes in favour of that one.)"""
+    return path.name.endswith(CASES_SUFFIX)
 
 
 def missing_roles(questionnaire: Questionnaire) -> str | None:
@@ -96,7 +98,7 @@ class OfferedQuestionnaires:
             try:
                 files.append(LiveQuestionnaire.load(path, cache_dir, check))
             except QuestionnaireFileError as error:
-                left_out.append(LeftOut(path, file_stamp(path), str(error)))
+                left_out.append(LeftOut(path, _stamp(path), str(error)))
         if not files:
             raise QuestionnaireFileError("\n".join(entry.problem for entry in left_out))
         return cls(files, left_out, several)
@@ -175,7 +177,7 @@ class OfferedQuestionnaires:
         for entry in list(self.left_out):
             if entry.for_good:
                 continue
-            stamp = file_stamp(entry.path)
+            stamp = _stamp(entry.path)
             if stamp == entry.stamp:
                 continue
             entry.stamp = stamp
