@@ -7,12 +7,15 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from kiosk_patient import Patient
 from kiosk_setup import EVERY_TYPE, FIXTURES, SHORT_CODE, STAFF_PIN, STATION, screen_text
 from textual.widgets import Button
 
 from screens.app import KioskApp
 from screens.done_screen import DoneScreen
+from screens.live_questionnaire import QuestionnaireFileError
+from screens.offered_questionnaires import OfferedQuestionnaires
 from screens.resume_screen import ResumeScreen
 from screens.review_screen import ReviewScreen
 from screens.section_screen import SectionScreen
@@ -196,3 +199,20 @@ async def test_a_returning_patient_sees_exactly_what_a_new_one_sees(make_kiosk: 
             await patient.wait_until(lambda: isinstance(app.screen, WelcomeScreen))
     assert seen[0] == seen[1]
     assert len(make_kiosk.store.list_intakes()) == 2
+
+
+def test_a_test_cases_file_is_never_offered_and_nothing_to_offer_stops_the_start(
+        tmp_path: Path) -> None:
+    cases = tmp_path / "coming_back.cases.yaml"
+    shutil.copy(COMING_BACK, cases)  # even one that would load as a questionnaire
+    offered = OfferedQuestionnaires.load([FIRST_VISIT, cases])
+    assert [questionnaire.id for questionnaire in offered.offered] == ["first-visit"]
+    assert offered.problem is not None and "holds questionnaire test cases" in offered.problem
+    edit(cases, "version: 1", "version: 2")
+    assert not offered.refresh() and len(offered.offered) == 1  # never read, even when edited
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: [\n", encoding="utf-8")
+    with pytest.raises(QuestionnaireFileError) as stopped:
+        OfferedQuestionnaires.load([broken, EVERY_TYPE])
+    assert f"{broken} cannot be used" in str(stopped.value)
+    assert f"{EVERY_TYPE} cannot be offered" in str(stopped.value)
