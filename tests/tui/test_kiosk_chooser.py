@@ -61,9 +61,11 @@ async def test_a_tapped_choice_leads_into_its_questionnaire_and_the_record_pins_
         await patient.sees("Which applies to you today?")
         assert choice_labels(app) == ["First visit here", "Coming back for another session"]
         assert not app.screen.query("#start")
+        await patient.tap("#accessible-label")  # large text, for this patient
         await patient.tap("#choice-1")
         await patient.sees("About you", "Step 1 of 3")
         assert app.check_in is not None and app.check_in.questionnaire.id == "coming-back"
+        assert app.check_in.accessible and app.has_class("-accessible")
         await answer_to_review(patient)
         assert "Is the pain worse since your last session?" in screen_text(app)
         await patient.tap("#submit")
