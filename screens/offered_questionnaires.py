@@ -85,7 +85,7 @@ class OfferedQuestionnaires:
              cache_dir: Path | None = None) -> OfferedQuestionnaires:
         """Read every file at start-up. Nothing to offer stops the kiosk with every problem;
         so does a one-file kiosk's broken file."""
-        several = len(paths) > 1
+        several = sum(not is_cases_file(Path(path)) for path in paths) > 1
         check = missing_roles if several else None
         files: list[LiveQuestionnaire] = []
         left_out: list[LeftOut] = []
