@@ -59,7 +59,7 @@ class WelcomeScreen(Screen[None]):
         self.choices = tuple(choices)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="welcome-box"):
+        with Vertical(id="welcome-box", classes="-choices" if self.choices else ""):
             yield Static(plain(self.clinic_name), id="clinic-name")
             yield Static(text("welcome", self.language), id="welcome-title")
             if self.choices:
