@@ -165,10 +165,11 @@ async def test_each_file_is_reloaded_on_its_own_and_a_broken_edit_keeps_its_last
         await patient.sees("Staff: a notice is waiting (F12)")
         assert choice_labels(app) == ["First visit here", "Here again for a session"]
         edit(follow_up, "order: 2", "order: 0")  # still reloaded while the other is broken
-        await patient.wait_until(lambda: choice_labels(app)[0] == "Here again for a session")
+        await patient.wait_until(lambda: choice_labels(app)[:1] == ["Here again for a session"])
         edit(first, "type: texte", "type: text")  # fixed: the notice goes
         await patient.wait_until(lambda: "Staff" not in screen_text(app))
-        await patient.tap("#choice-1")
+        await patient.wait_until(lambda: getattr(app.screen.focused, "id", None) == "choice-0")
+        await patient.tap("#choice-1")  # (once the redrawn Welcome is up, focus and all)
         await patient.sees("About you")
         assert app.check_in is not None and app.check_in.questionnaire.id == "first-visit"
 
