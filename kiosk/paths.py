@@ -1,4 +1,4 @@
-"""Where things live: the data folder and the bundled questionnaire."""
+"""Where things live: the data folder and the bundled questionnaires."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from kiosk.errors import KioskError
 DATA_DIR_ENV = "KIOSK_DATA_DIR"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_QUESTIONNAIRE = REPO_ROOT / "questionnaires" / "dry-needling.yaml"
+BUNDLED_FOLLOW_UP = REPO_ROOT / "questionnaires" / "follow-up.yaml"
+# What a kiosk offers unless told otherwise: the first-visit intake and the follow-up.
+BUNDLED_QUESTIONNAIRES = (BUNDLED_QUESTIONNAIRE, BUNDLED_FOLLOW_UP)
 
 
 class DataDirError(KioskError):

@@ -54,14 +54,16 @@ class TabKiosk:
     """What every tab's kiosk runs with (the same for all tabs but the station)."""
 
     data_dir: Path
-    questionnaire: Path
+    questionnaires: tuple[Path, ...]  # every tab offers the same set
     idle_timeout: float | None
 
     def command(self, public_url: str) -> str:
         """The shell command textual-serve runs per tab: absolute paths, nothing of a patient;
         ``exec`` so the shell becomes the kiosk (one process per tab, not two)."""
         argv = [sys.executable, "-m", "kiosk.web_tab", "--data", str(self.data_dir.resolve()),
-                "--questionnaire", str(self.questionnaire.resolve()), "--public-url", public_url]
+                "--public-url", public_url]
+        for questionnaire in self.questionnaires:
+            argv += ["--questionnaire", str(questionnaire.resolve())]
         if self.idle_timeout is not None:
             argv += ["--idle-timeout", repr(self.idle_timeout)]
         return "exec " + shlex.join(argv)

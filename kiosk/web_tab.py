@@ -39,7 +39,8 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
                                      description="the kiosk of one browser tab (started by "
                                                  "'kiosk web', not by hand)")
     parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--questionnaire", type=Path, required=True)
+    parser.add_argument("--questionnaire", type=Path, required=True, action="append",
+                        dest="questionnaires")
     parser.add_argument("--public-url", required=True)
     parser.add_argument("--idle-timeout", type=float)
     return parser.parse_args(list(argv))
@@ -47,8 +48,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 def run_argv(args: argparse.Namespace, station: str) -> list[str]:
     """The ``kiosk run`` arguments for this tab: its own station, no viewer of its own."""
-    argv = ["run", "--data", str(args.data), "--questionnaire", str(args.questionnaire),
-            "--public-url", args.public_url, "--station", station, "--no-serve"]
+    argv = ["run", "--data", str(args.data), "--public-url", args.public_url,
+            "--station", station, "--no-serve"]
+    for questionnaire in args.questionnaires:
+        argv += ["--questionnaire", str(questionnaire)]
     if args.idle_timeout is not None:
         argv += ["--idle-timeout", str(args.idle_timeout)]
     return argv

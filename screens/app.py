@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from kiosk.intake import Intake
     from kiosk.store import Draft, Store
     from screens.check_in import CheckIn
-    from screens.live_questionnaire import LiveQuestionnaire
+    from screens.offered_questionnaires import OfferedQuestionnaires
     from screens.review_screen import ReviewScreen
     from screens.section_screen import SectionScreen
     from screens.welcome_card import WelcomeCard
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.screens")
 
 STILL_THERE_SECONDS = 30
-FILE_CHECK_SECONDS = 5.0  # how often an idle Welcome screen looks at the questionnaire file
+FILE_CHECK_SECONDS = 5.0  # how often an idle Welcome screen looks at the questionnaire files
 # Errors closer together than this count as one burst; too many in a burst and the
 # kiosk exits (quietly) so that `kiosk run` starts it afresh.
 ERROR_BURST_SECONDS = 60.0
@@ -93,7 +93,7 @@ class KioskApp(App[None]):
     ]
 
     # Set from the parts, at once or (given parts to load) just after the first paint.
-    live: LiveQuestionnaire
+    live: OfferedQuestionnaires
     store: Store
     settings: Settings
     public_url: str
@@ -144,7 +144,9 @@ class KioskApp(App[None]):
             return
         card = self._to_load.card
         await self.push_screen(WelcomeScreen(card.clinic_name, list(card.languages),
-                                             card.default_language))
+                                             card.default_language,
+                                             staff_notice=card.staff_notice,
+                                             choices=card.choices))
         self.call_after_refresh(lambda: self.run_worker(self._finish_loading(), group="start"))
 
     async def _finish_loading(self) -> None:
@@ -167,7 +169,8 @@ class KioskApp(App[None]):
             await self._redraw_welcome(self.screen)  # an edit the card's key did not cover
         early_start, self._early_start = self._early_start, None
         if early_start is not None and isinstance(self.screen, WelcomeScreen):
-            self.post_message(WelcomeScreen.Start(early_start.language, early_start.accessible))
+            self.post_message(WelcomeScreen.Start(early_start.language, early_start.accessible,
+                                                  early_start.choice))
 
     async def _begin(self, welcome_shown: bool) -> None:
         """Offer this station's draft to continue, else show Welcome (if not shown already)."""
@@ -208,10 +211,10 @@ class KioskApp(App[None]):
     # --- the flow --------------------------------------------------------------------------
 
     def _welcome(self) -> WelcomeScreen:
-        questionnaire = self.live.current
-        return WelcomeScreen(self.settings.clinic_name, list(questionnaire.languages),
-                             questionnaire.default_language, self._accessible,
-                             staff_notice=self.live.problem is not None)
+        live = self.live
+        return WelcomeScreen(self.settings.clinic_name, live.languages, live.default_language,
+                             self._accessible, staff_notice=live.problem is not None,
+                             choices=live.choices())
 
     async def show_welcome(self) -> None:
         """Back to Welcome for the next patient: nothing of this one is kept on screen."""
@@ -220,6 +223,7 @@ class KioskApp(App[None]):
         self._pending_draft = None
         self._set_accessible(False)
         self.live.refresh()  # a broken edit keeps the last good version and sets a notice
+        # (each file on its own: see screens.offered_questionnaires)
         await self._go(self._welcome())
         self._write_later(self._forget_stale_drafts)
         self.call_after_refresh(collect_while_quiet)  # the last patient's screens
@@ -238,11 +242,11 @@ class KioskApp(App[None]):
             await self._redraw_welcome(welcome)
 
     async def _redraw_welcome(self, welcome: WelcomeScreen) -> None:
-        questionnaire = self.live.current
+        live = self.live
         self._redrawing_welcome = True
         try:
-            await welcome.redraw(self.settings.clinic_name, list(questionnaire.languages),
-                                 questionnaire.default_language, self.live.problem is not None)
+            await welcome.redraw(self.settings.clinic_name, live.languages, live.default_language,
+                                 live.problem is not None, live.choices())
         finally:
             self._redrawing_welcome = False
 
@@ -265,7 +269,11 @@ class KioskApp(App[None]):
             self._early_start = message
             return
         self.live.refresh()  # an edit saved while the Welcome screen was up
-        questionnaire = self.live.current
+        questionnaire = self.live.chosen(message.choice)
+        if questionnaire is None:  # that choice went away with an edit: ask again
+            if isinstance(self.screen, WelcomeScreen):
+                await self._redraw_welcome(self.screen)
+            return
         language = message.language if message.language in questionnaire.languages \
             else questionnaire.default_language
         self.check_in = CheckIn(questionnaire, language, message.accessible)
@@ -401,11 +409,13 @@ class KioskApp(App[None]):
         from screens.check_in import CheckIn
 
         draft, self._pending_draft = self._pending_draft, None
-        if not message.resume or draft is None:
+        # The draft goes on with the questionnaire (and version) it was taken with.
+        questionnaire = self.live.pinned(draft.questionnaire) if draft is not None else None
+        if not message.resume or draft is None or questionnaire is None:
             self._write_later(self.store.delete_draft, self.settings.station)
             await self.show_welcome()
             return
-        self.check_in = CheckIn.from_draft(draft, self.live.current)
+        self.check_in = CheckIn.from_draft(draft, questionnaire)
         self._start_idle_watch()
         if self.check_in.section_index >= len(self.check_in.questionnaire.sections):
             await self._show_review()
@@ -453,7 +463,8 @@ class KioskApp(App[None]):
         draft = await self._load_draft()
         if draft is None:
             return False
-        if not draft_is_resumable(draft, self.live.current):
+        questionnaire = self.live.pinned(draft.questionnaire)
+        if questionnaire is None or not draft_is_resumable(draft, questionnaire):
             self._write_later(self.store.delete_draft, self.settings.station)
             return False
         self._pending_draft = draft
@@ -499,8 +510,7 @@ class KioskApp(App[None]):
             self._idle_timer = self.set_timer(max(timeout - quiet, 0.1), self._check_idle)
             return
         self._idle_timer = None
-        language = self.check_in.language if self.check_in else \
-            self.live.current.default_language
+        language = self.check_in.language if self.check_in else self.live.default_language
         self.push_screen(StillThereScreen(language, self.still_there_seconds),
                          self._still_there_answered)
 
@@ -528,13 +538,13 @@ class KioskApp(App[None]):
                          self._staff_done)
 
     def staff_status(self) -> StaffStatus:
-        questionnaire = self.live.current
-        described = staff_text("status_questionnaire",
-                               title=questionnaire.text(questionnaire.title, "en"),
-                               id=questionnaire.id, version=questionnaire.version,
-                               path=self.live.path)
+        described = "\n".join(
+            staff_text("status_questionnaire", title=live.current.text(live.current.title, "en"),
+                       id=live.current.id, version=live.current.version, path=live.path)
+            for live in self.live.files)
+        title = staff_text("files_need_attention") if self.live.several else None
         return StaffStatus(self.settings.station, described, self.viewer_state,
-                           self.live.problem)
+                           self.live.problem, title)
 
     def _staff_done(self, exit_kiosk: bool | None) -> None:
         if exit_kiosk:
@@ -562,8 +572,7 @@ class KioskApp(App[None]):
         self.call_later(self._recover)
 
     async def _recover(self) -> None:
-        language = self.check_in.language if self.check_in else \
-            self.live.current.default_language
+        language = self.check_in.language if self.check_in else self.live.default_language
         self._stop_idle_watch()
         self.check_in = None  # the draft (saved after each section) is offered again
         await self._go(NoticeScreen(language))

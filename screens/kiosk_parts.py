@@ -1,4 +1,4 @@
-"""What a kiosk runs on (its questionnaire, store, settings and link), loaded or still to load."""
+"""What a kiosk runs on (its questionnaires, store, settings and link), loaded or still to load."""
 
 from __future__ import annotations
 
@@ -11,21 +11,21 @@ from screens.welcome_card import WelcomeCard
 if TYPE_CHECKING:
     from kiosk.config import Settings
     from kiosk.store import Store
-    from screens.live_questionnaire import LiveQuestionnaire
+    from screens.offered_questionnaires import OfferedQuestionnaires
 
 
 @dataclass(frozen=True)
 class KioskParts:
-    live: LiveQuestionnaire
+    live: OfferedQuestionnaires
     store: Store
     settings: Settings
     public_url: str
 
     def welcome_card(self) -> WelcomeCard:
         """What the Welcome screen shows with these parts."""
-        questionnaire = self.live.current
-        return WelcomeCard(self.settings.clinic_name, tuple(questionnaire.languages),
-                           questionnaire.default_language)
+        live = self.live
+        return WelcomeCard(self.settings.clinic_name, tuple(live.languages),
+                           live.default_language, live.choices(), live.problem is not None)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
-"""The questionnaire a running kiosk uses, picked up again when staff edit its file.
+"""One questionnaire file a running kiosk uses, picked up again when staff edit it.
 
 Staff edit the YAML while the kiosk runs. Before each new patient the kiosk
 looks at the file's modification time; a changed file is used only if it
-validates, otherwise the last good questionnaire stays and staff get a notice.
+validates (and passes the kiosk's own check, such as the roles a kiosk offering
+several files needs), otherwise the last good questionnaire stays and staff get a
+notice. ``screens.offered_questionnaires`` holds the kiosk's set of these.
 
 Reading and checking a large file takes longer than drawing the first screen, so
 a file that validated once is kept, already checked, in the data folder's cache
-(keyed by the file's bytes and the format's code) and read from there at start-up.
+(named for the file, keyed by its bytes and the format's code) and read from there
+at start-up.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +28,8 @@ if TYPE_CHECKING:  # pydantic loads only when a questionnaire is read, after the
     from kiosk.questionnaire import Questionnaire
 
 Stamp = tuple[int, int]  # (mtime in ns, size): cheap to read, changes with every save
+# Why a questionnaire that validates still cannot be offered on this kiosk (None: it can).
+Check = Callable[["Questionnaire"], "str | None"]
 CACHE_FOLDER = "cache"
 # The code that decides what a file means and whether it is valid: a change to it
 # makes every cached questionnaire stale.
@@ -58,23 +64,30 @@ def _unchanged(file: Path, key: str) -> bool:
         return False
 
 
-def _cached(cache_dir: Path, key: str) -> Questionnaire | None:
+def _cache_prefix(file: Path) -> str:
+    """Each file's cache entries have their own name, so that a kiosk offering several
+    files keeps one entry per file (keeping one file's entry drops only its older ones)."""
+    where = hashlib.sha256(str(file.resolve()).encode("utf-8")).hexdigest()[:16]
+    return f"questionnaire-{where}-"
+
+
+def _cached(cache_dir: Path, prefix: str, key: str) -> Questionnaire | None:
     from kiosk.questionnaire import Questionnaire
 
     try:
         return Questionnaire.model_validate_json(
-            (cache_dir / f"questionnaire-{key}.json").read_bytes())
+            (cache_dir / f"{prefix}{key}.json").read_bytes())
     except (OSError, ValueError):
         return None  # no cache yet, or one that cannot be trusted: read the file itself
 
 
-def _keep(cache_dir: Path, key: str, questionnaire: Questionnaire) -> None:
-    """Write the checked questionnaire atomically; older cache entries go."""
+def _keep(cache_dir: Path, prefix: str, key: str, questionnaire: Questionnaire) -> None:
+    """Write the checked questionnaire atomically; the file's older cache entries go."""
     try:
         cache_dir.mkdir(mode=0o700, exist_ok=True)
-        for old in cache_dir.glob("questionnaire-*.json"):
+        for old in cache_dir.glob(f"{prefix}*.json"):
             old.unlink(missing_ok=True)
-        target = cache_dir / f"questionnaire-{key}.json"
+        target = cache_dir / f"{prefix}{key}.json"
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as file:
@@ -87,36 +100,44 @@ def _keep(cache_dir: Path, key: str, questionnaire: Questionnaire) -> None:
 class LiveQuestionnaire:
     """The last good questionnaire from ``path``, and a staff notice if a newer edit is broken."""
 
-    def __init__(self, path: Path, questionnaire: Questionnaire, stamp: Stamp | None) -> None:
+    def __init__(self, path: Path, questionnaire: Questionnaire, stamp: Stamp | None,
+                 check: Check | None = None) -> None:
         self.path = path
         self.current = questionnaire
         self.stamp = stamp
+        self.check = check  # what this kiosk asks of a version beyond validating
         self.problem: str | None = None  # why the file on disk is not the one in use
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str],
-             cache_dir: Path | None = None) -> LiveQuestionnaire:
-        """Read the file once at start-up; a broken file stops the kiosk with every problem."""
+    def load(cls, path: str | os.PathLike[str], cache_dir: Path | None = None,
+             check: Check | None = None) -> LiveQuestionnaire:
+        """Read the file once at start-up; a broken file (or one ``check`` refuses) raises
+        with every problem."""
         file = Path(path)
         stamp = _stamp(file)
         key = None
+        questionnaire = None
         if cache_dir is not None:
             try:
                 key = questionnaire_key(file.read_bytes())
             except OSError:
                 key = None
-            cached = _cached(cache_dir / CACHE_FOLDER, key) if key else None
-            if cached is not None:
-                return cls(file, cached, stamp)
-        from kiosk.loader import read_questionnaire  # only when there is no cache
+            questionnaire = _cached(cache_dir / CACHE_FOLDER, _cache_prefix(file), key) \
+                if key else None
+        if questionnaire is None:
+            from kiosk.loader import read_questionnaire  # only when there is no cache
 
-        result = read_questionnaire(file)
-        if result.questionnaire is None:
-            lines = "\n".join(str(problem) for problem in result.errors)
-            raise QuestionnaireFileError(f"{file} cannot be used:\n{lines}")
-        if cache_dir is not None and key is not None and _unchanged(file, key):
-            _keep(cache_dir / CACHE_FOLDER, key, result.questionnaire)
-        return cls(file, result.questionnaire, stamp)
+            result = read_questionnaire(file)
+            if result.questionnaire is None:
+                lines = "\n".join(str(problem) for problem in result.errors)
+                raise QuestionnaireFileError(f"{file} cannot be used:\n{lines}")
+            questionnaire = result.questionnaire
+            if cache_dir is not None and key is not None and _unchanged(file, key):
+                _keep(cache_dir / CACHE_FOLDER, _cache_prefix(file), key, questionnaire)
+        refused = check(questionnaire) if check is not None else None
+        if refused is not None:
+            raise QuestionnaireFileError(f"{file} cannot be offered: {refused}")
+        return cls(file, questionnaire, stamp, check)
 
     def refresh(self) -> bool:
         """Re-read the file if it changed since last time; True when a new version is in use."""
@@ -129,6 +150,10 @@ class LiveQuestionnaire:
         result = read_questionnaire(self.path)
         if result.questionnaire is None:
             self.problem = "\n".join(str(problem) for problem in result.errors)
+            return False
+        refused = self.check(result.questionnaire) if self.check is not None else None
+        if refused is not None:  # refused like a broken edit: the last good version stays
+            self.problem = f"{self.path}: {refused}"
             return False
         self.problem = None
         changed = result.questionnaire.content_hash != self.current.content_hash

@@ -32,6 +32,7 @@ class StaffStatus:
     questionnaire: str
     viewer: str
     notice: str | None
+    notice_title: str | None = None  # what the notice is about (else: a broken edit)
 
 
 @dataclass
@@ -84,10 +85,11 @@ class StaffScreen(ModalScreen[bool]):
         status = self.status
         with VerticalScroll(id="staff-status"):
             yield Static(plain(staff_text("status_station", station=status.station)))
-            yield Static(plain(status.questionnaire))
+            yield Static(plain(status.questionnaire, multiline=True))
             yield Static(plain(staff_text("status_viewer", viewer=status.viewer)))
             if status.notice:
-                yield Static(staff_text("reload_failed"), id="staff-notice-title")
+                yield Static(status.notice_title or staff_text("reload_failed"),
+                             id="staff-notice-title")
                 yield Static(plain(status.notice, multiline=True), id="staff-notice")
             else:
                 yield Static(staff_text("status_no_notice"), id="staff-notice-title")

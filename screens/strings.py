@@ -14,6 +14,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     "welcome_intro": {"en": "Please check in for your visit. It takes about 10 minutes.",
                       "es": "Por favor, regístrese para su cita. Tarda unos 10 minutos."},
     "start": {"en": "Start check-in", "es": "Empezar el registro"},
+    "which_applies": {"en": "Please check in for your visit. Which applies to you today?",
+                      "es": "Por favor, regístrese para su cita. ¿Qué le corresponde hoy?"},
     "accessible": {"en": "Large text and high contrast", "es": "Letra grande y alto contraste"},
     "staff_notice_marker": {"en": "Staff: a notice is waiting (F12)",
                             "es": "Personal: hay un aviso (F12)"},
@@ -89,6 +91,9 @@ _STAFF: dict[str, str] = {
     "status_station": "Station: {station}",
     "status_questionnaire": "Questionnaire: {title} ({id}, version {version}) from {path}",
     "status_viewer": "Clinician viewer: {viewer}",
+    "files_need_attention": "A questionnaire file needs attention (below); patients are "
+                            "offered only the good ones. Fix the file (check it with 'kiosk "
+                            "validate'); the kiosk picks it up at the next Welcome screen.",
     "status_no_notice": "No notices.",
     "reload_failed": "The questionnaire file changed but cannot be used, so the kiosk keeps "
                      "the last good version. Fix the file (check it with 'kiosk validate'); "

@@ -2,10 +2,12 @@
 
 Before the kiosk can take a patient it loads pydantic, its settings, the checked
 questionnaire and the store: longer than Textual takes to paint a screen. The
-Welcome screen needs three facts of all that: the clinic's name, the questionnaire's
-languages and its first language. Each full load keeps them here under a key made
-from everything that load read (the config file, the settings variables, the
-command's options, the questionnaire file and the format's code). The next start
+Welcome screen needs a few facts of all that: the clinic's name, the languages and
+the first language, and (on a kiosk offering several questionnaires) the choices it
+asks the patient to make, in each language, and whether staff have a notice. Each
+full load keeps them here under a key made from everything that load read (the config
+file, the settings variables, the command's options, every questionnaire file and the
+format's code). The next start
 whose sources give the same key paints Welcome from the card and loads the rest just
 after: the same load that succeeded last time. Should it now fail, the kiosk stops
 with its message as before; should it find other facts, Welcome is drawn again.
@@ -28,10 +30,25 @@ from kiosk.settings_sources import CONFIG_FILE, SETTINGS_ENV
 from screens.live_questionnaire import CACHE_FOLDER, questionnaire_key
 
 CARD_FILE = "welcome-card.json"
-CARD_FORMAT = "1"  # a change to what the card holds makes older cards stale
+CARD_FORMAT = "2"  # a change to what the card holds makes older cards stale
 _LANGUAGE = re.compile(r"[a-z]{2,3}")  # as the questionnaire format allows
 _MAX_LANGUAGES = 20
 _MAX_CLINIC_NAME = 80  # as the settings allow
+_MAX_CHOICES = 20
+_MAX_CHOICE_KEY = 4096  # a file's path
+_MAX_LABEL = 300
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One questionnaire Welcome offers: ``key`` finds it again (its file's path), and its
+    label in each of Welcome's languages."""
+
+    key: str
+    labels: tuple[tuple[str, str], ...]
+
+    def label(self, language: str) -> str:
+        return dict(self.labels).get(language) or self.labels[0][1]
 
 
 @dataclass(frozen=True)
@@ -39,19 +56,23 @@ class WelcomeCard:
     clinic_name: str
     languages: tuple[str, ...]
     default_language: str
+    choices: tuple[Choice, ...] = ()  # none: one questionnaire, a plain Start button
+    staff_notice: bool = False
 
 
-def welcome_card_key(data_dir: Path, questionnaire_file: Path,
+def welcome_card_key(data_dir: Path, questionnaire_files: Path | Sequence[Path],
                      options: Sequence[object]) -> str | None:
     """The key of the card that fits these sources and command ``options`` now; None if a
     source cannot be read."""
+    files = [questionnaire_files] if isinstance(questionnaire_files, Path) \
+        else list(questionnaire_files)
     try:
-        questionnaire = questionnaire_key(questionnaire_file.read_bytes())
+        questionnaires = [f"{file}\0{questionnaire_key(file.read_bytes())}" for file in files]
         config_file = data_dir / CONFIG_FILE
         config = config_file.read_bytes() if config_file.exists() else None
     except OSError:
         return None
-    digest = hashlib.sha256(f"{CARD_FORMAT}\0{questionnaire}\0".encode())
+    digest = hashlib.sha256("\0".join([CARD_FORMAT, *questionnaires, ""]).encode())
     digest.update(b"absent" if config is None else b"file:" + config)
     variables = [os.environ.get(name) for name in sorted(SETTINGS_ENV.values())]
     digest.update(b"\0" + repr((variables, list(options))).encode())
@@ -73,7 +94,29 @@ def read_welcome_card(data_dir: Path, key: str) -> WelcomeCard | None:
             and all(isinstance(code, str) and _LANGUAGE.fullmatch(code) for code in languages)
             and isinstance(default, str) and default in languages):
         return None
-    return WelcomeCard(name, tuple(languages), default)
+    choices = _read_choices(kept.get("choices"), languages)
+    staff_notice = kept.get("staff_notice")
+    if choices is None or not isinstance(staff_notice, bool):
+        return None
+    return WelcomeCard(name, tuple(languages), default, choices, staff_notice)
+
+
+def _read_choices(kept: object, languages: list[str]) -> tuple[Choice, ...] | None:
+    """The card's choices if sound: a label in every language, none or at least two."""
+    if not isinstance(kept, list) or len(kept) == 1 or len(kept) > _MAX_CHOICES:
+        return None
+    choices = []
+    for choice in kept:
+        if not isinstance(choice, dict):
+            return None
+        key, labels = choice.get("key"), choice.get("labels")
+        if not (isinstance(key, str) and 0 < len(key) <= _MAX_CHOICE_KEY
+                and isinstance(labels, dict) and list(labels) == languages
+                and all(isinstance(label, str) and 0 < len(label) <= _MAX_LABEL
+                        for label in labels.values())):
+            return None
+        choices.append(Choice(key, tuple(labels.items())))
+    return tuple(choices)
 
 
 def keep_welcome_card(data_dir: Path, key: str, card: WelcomeCard) -> None:
@@ -84,7 +127,10 @@ def keep_welcome_card(data_dir: Path, key: str, card: WelcomeCard) -> None:
     if read_welcome_card(data_dir, key) == card:
         return
     payload = {"key": key, "clinic_name": card.clinic_name, "languages": list(card.languages),
-               "default_language": card.default_language}
+               "default_language": card.default_language,
+               "choices": [{"key": choice.key, "labels": dict(choice.labels)}
+                           for choice in card.choices],
+               "staff_notice": card.staff_notice}
     try:
         ensure_private_dir(data_dir / CACHE_FOLDER)
         write_durably(data_dir / CACHE_FOLDER / CARD_FILE,

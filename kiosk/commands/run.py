@@ -3,7 +3,7 @@
 The kiosk also serves the clinician viewer in-process (unless ``--no-serve`` or a
 viewer already answers on the port), so the QR code works out of the box.
 
-A kiosk whose settings and questionnaire are as at its last start paints Welcome
+A kiosk whose settings and questionnaires are as at its last start paints Welcome
 from that start's card before anything imports pydantic, and loads the rest just
 after (``screens.welcome_card``); only a first start or an edit loads first.
 """
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import KioskError
 from kiosk.link import DEFAULT_PORT, check_public_url, default_public_url
-from kiosk.paths import BUNDLED_QUESTIONNAIRE, resolve_data_dir
+from kiosk.paths import BUNDLED_QUESTIONNAIRES, resolve_data_dir
 
 if TYPE_CHECKING:  # imported where used: pydantic loads after the first paint (see above)
     from kiosk.config import Settings
@@ -33,6 +33,21 @@ MAX_RESTARTS = 3
 RESTART_WINDOW_SECONDS = 120.0
 
 log = logging.getLogger("kiosk")
+
+
+def add_questionnaire_option(parser: argparse.ArgumentParser) -> None:
+    """``--questionnaire PATH``, as often as needed: the set of files the kiosk offers."""
+    parser.add_argument("--questionnaire", metavar="PATH", type=Path, action="extend",
+                        nargs="+", dest="questionnaires",
+                        help="questionnaire file to offer; give it once per file (or several "
+                             "paths after it) to offer several, and Welcome asks which "
+                             "applies (default: the bundled first-visit intake and follow-up)")
+
+
+def questionnaire_files(given: list[Path] | None) -> list[Path]:
+    """The files to offer, absolute (Welcome's choices find them by path), each once."""
+    chosen = given or list(BUNDLED_QUESTIONNAIRES)
+    return list(dict.fromkeys(path.expanduser().resolve() for path in chosen))
 
 
 def add_kiosk_options(parser: argparse.ArgumentParser) -> None:
@@ -54,9 +69,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "run", parents=[common], help="run the patient check-in kiosk (the default command)",
         description="Run the patient check-in kiosk. Staff leave it with F12 (or Ctrl+K) and "
                     "the staff PIN ('kiosk config set-pin').")
-    parser.add_argument("--questionnaire", metavar="PATH", type=Path,
-                        default=BUNDLED_QUESTIONNAIRE,
-                        help="questionnaire file (default: the bundled dry-needling intake)")
+    add_questionnaire_option(parser)
     add_kiosk_options(parser)
     parser.add_argument("--no-serve", action="store_true",
                         help="do not serve the clinician viewer from this kiosk")
@@ -127,16 +140,17 @@ def keep_running(make_app: Callable[[], KioskApp],
 
 def load_kiosk_parts(args: argparse.Namespace, data_dir: Path,
                      card_key: str | None = None) -> KioskParts:
-    """Settings, questionnaire, store and link for this run; keeps the Welcome card under
+    """Settings, questionnaires, store and link for this run; keeps the Welcome card under
     ``card_key`` (the key of the sources as they were before this load began)."""
     from kiosk.store import Store
     from screens.kiosk_parts import KioskParts
-    from screens.live_questionnaire import LiveQuestionnaire
+    from screens.offered_questionnaires import OfferedQuestionnaires
     from screens.welcome_card import keep_welcome_card
 
     settings = kiosk_settings(data_dir, args)
-    questionnaire = LiveQuestionnaire.load(args.questionnaire, cache_dir=data_dir)
-    parts = KioskParts(questionnaire, Store(data_dir), settings,
+    questionnaires = OfferedQuestionnaires.load(questionnaire_files(args.questionnaires),
+                                                cache_dir=data_dir)
+    parts = KioskParts(questionnaires, Store(data_dir), settings,
                        public_url_for(args, settings, args.host, args.port))
     if card_key is not None:
         keep_welcome_card(data_dir, card_key, parts.welcome_card())
@@ -150,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
 
     data_dir = resolve_data_dir(args.data)
     viewer = None if args.no_serve else ViewerPlan(args.host, args.port)
-    card_key = welcome_card_key(data_dir, args.questionnaire, (
+    card_key = welcome_card_key(data_dir, questionnaire_files(args.questionnaires), (
         args.station, args.idle_timeout, args.public_url, args.host, args.port))
     card = read_welcome_card(data_dir, card_key) if card_key is not None else None
     loaded: list[KioskParts] = []

@@ -1,7 +1,8 @@
 """``kiosk web``: the patient kiosk in tablet browsers, one kiosk process per browser tab.
 
-Everything is checked before the server starts (data folder, settings, questionnaire,
+Everything is checked before the server starts (data folder, settings, questionnaires,
 public URL), so a mistake is one line here rather than a blank page on every tablet.
+Every tab's kiosk offers the same set of questionnaires.
 Like ``kiosk run``, it also serves the clinician viewer unless ``--no-serve``.
 """
 
@@ -14,11 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kiosk.commands.run import add_questionnaire_option, questionnaire_files
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.errors import KioskError
 from kiosk.link import DEFAULT_PORT, check_public_url
-from kiosk.loader import read_questionnaire
-from kiosk.paths import BUNDLED_QUESTIONNAIRE, resolve_data_dir
+from kiosk.paths import resolve_data_dir
 
 WEB_PORT = 8000
 
@@ -35,9 +36,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                              "the clinic network reach it)")
     parser.add_argument("--port", type=int, default=WEB_PORT,
                         help=f"port of the tablet page (default {WEB_PORT})")
-    parser.add_argument("--questionnaire", metavar="PATH", type=Path,
-                        default=BUNDLED_QUESTIONNAIRE,
-                        help="questionnaire file (default: the bundled dry-needling intake)")
+    add_questionnaire_option(parser)
     parser.add_argument("--public-url", metavar="URL",
                         help="how phones reach the clinician viewer, for the QR links "
                              "(default: the config file or KIOSK_PUBLIC_URL, else this "
@@ -73,14 +72,13 @@ def checked_settings(data_dir: Path, idle_timeout: float | None) -> Settings:
         raise ConfigError("--idle-timeout: " + error.errors(include_url=False)[0]["msg"]) from None
 
 
-def checked_questionnaire(path: Path) -> Path:
-    """The questionnaire's absolute path, once it is known to load."""
-    absolute = path.expanduser().resolve()
-    result = read_questionnaire(absolute)
-    if result.questionnaire is None:
-        lines = "\n".join(str(problem) for problem in result.errors)
-        raise KioskError(f"{absolute} cannot be used:\n{lines}")
-    return absolute
+def checked_questionnaires(given: list[Path] | None) -> tuple[tuple[Path, ...], str | None]:
+    """The questionnaire files' absolute paths, once they are known to load as a kiosk
+    loads them, and the staff notice each tab's kiosk will show (a file left out)."""
+    from screens.offered_questionnaires import OfferedQuestionnaires
+
+    files = questionnaire_files(given)
+    return tuple(files), OfferedQuestionnaires.load(files).problem
 
 
 def check_options(args: argparse.Namespace) -> None:
@@ -105,10 +103,12 @@ def run(args: argparse.Namespace) -> int:
     ssl_context = tls_context(args.certfile, args.keyfile)
     data_dir = resolve_data_dir(args.data)
     settings = checked_settings(data_dir, args.idle_timeout)
-    questionnaire = checked_questionnaire(args.questionnaire)
+    questionnaires, notice = checked_questionnaires(args.questionnaires)
+    if notice is not None:  # the staff's console; each tab's F12 panel says it too
+        print(notice, flush=True)
     chosen_url = args.public_url or settings.public_url
     plan = TabletPlan(host=args.host, port=args.port,
-                      tab=TabKiosk(data_dir, questionnaire, args.idle_timeout),
+                      tab=TabKiosk(data_dir, questionnaires, args.idle_timeout),
                       title=settings.clinic_name, font_size=args.font_size,
                       max_tabs=args.max_tabs, store=Store(data_dir),
                       viewer_port=None if args.no_serve else args.viewer_port,

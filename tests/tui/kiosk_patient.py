@@ -192,9 +192,9 @@ class Patient:
 
     async def answer_section(self, answers: dict[str, Any]) -> None:
         """Answer every shown item of the current section that ``answers`` has a value for."""
-        questionnaire: Questionnaire = self.app.live.current
         check_in = self.app.check_in
         assert check_in is not None
+        questionnaire: Questionnaire = check_in.questionnaire
         for item in check_in.section.items:
             slot = self.app.screen.query_one(f"#item-{item.id}")
             if item.id in answers and slot.display:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from kiosk.store import Draft, Store
 from screens.app import KioskApp, ViewerPlan
 from screens.kiosk_parts import KioskParts, PartsToLoad
 from screens.live_questionnaire import LiveQuestionnaire
+from screens.offered_questionnaires import OfferedQuestionnaires
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EVERY_TYPE = FIXTURES / "every_type.yaml"
@@ -44,16 +46,20 @@ class KioskFactory:
             shutil.copy(source, path)
         return path
 
-    def parts(self, questionnaire: Path = EVERY_TYPE, *, idle_timeout: float = 90.0,
+    def parts(self, questionnaire: Path | Sequence[Path] = EVERY_TYPE, *,
+              idle_timeout: float = 90.0,
               qr_timeout: float = 60.0, pin: str | None = STAFF_PIN,
               clinic_name: str = "Riverside Physio", **settings: Any) -> KioskParts:
-        """What a kiosk runs on: the questionnaire, this folder's store, the settings."""
+        """What a kiosk runs on: the questionnaire (or several), this folder's store, the
+        settings."""
         chosen = Settings(clinic_name=clinic_name, station=STATION, idle_timeout=idle_timeout,
                           qr_timeout=qr_timeout,
                           staff_pin_hash=hash_pin(pin) if pin else None, **settings)
-        return KioskParts(LiveQuestionnaire.load(questionnaire), self.store, chosen, PUBLIC_URL)
+        files = [questionnaire] if isinstance(questionnaire, Path) else list(questionnaire)
+        return KioskParts(OfferedQuestionnaires.load(files), self.store, chosen, PUBLIC_URL)
 
-    def __call__(self, questionnaire: Path | KioskParts | PartsToLoad = EVERY_TYPE, *,
+    def __call__(self, questionnaire: Path | Sequence[Path] | KioskParts | PartsToLoad
+                 = EVERY_TYPE, *,
                  still_there_seconds: int = 30, exit_without_pin: bool = False,
                  viewer: ViewerPlan | None = None, file_check_seconds: float = 5.0,
                  **settings: Any) -> KioskApp:

@@ -9,6 +9,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import struct
 import sys
 import termios
@@ -16,13 +17,14 @@ import time
 from pathlib import Path
 
 import pytest
-from kiosk_setup import EVERY_TYPE, STAFF_PIN
+from kiosk_setup import EVERY_TYPE, FIXTURES, STAFF_PIN
 
 from kiosk.cli import main
 from kiosk.config import load_settings
 from kiosk.pins import pin_matches
 
 KIOSK = Path(sys.executable).parent / "kiosk"
+REPO = Path(__file__).resolve().parents[2]
 F12, SHIFT_TAB, CTRL_C, CTRL_Q = b"\x1b[24~", b"\x1b[Z", b"\x03", b"\x11"
 
 
@@ -104,7 +106,7 @@ def test_kiosk_with_no_command_is_the_kiosk_and_only_the_pin_ends_it(
     set_staff_pin(data, monkeypatch)
     terminal = Terminal("--data", str(data), "--no-serve")
     try:
-        terminal.wait_for("Start check-in")
+        terminal.wait_for("Coming back for another session")  # the bundled pair: a choice
         terminal.send(CTRL_C)
         terminal.send(CTRL_Q)
         assert terminal.status is None  # still running
@@ -118,27 +120,46 @@ def test_a_second_start_paints_from_the_card_and_runs_the_same_kiosk(
     set_staff_pin(data, monkeypatch)
     first = Terminal("--data", str(data), "--no-serve")
     try:
-        first.wait_for("Start check-in")
+        first.wait_for("Coming back for another session")
     finally:
         first.close()
     assert (data / "cache" / "welcome-card.json").exists()
     second = Terminal("--data", str(data), "--no-serve")
     try:
-        second.wait_for("Start check-in")
-        second.send(b"\r")  # Start, at once: it waits for what loads after the paint
+        second.wait_for("Coming back for another session")
+        second.send(b"\r")  # "First visit here", at once: it waits for what loads after the paint
         second.wait_for("About you")
         second.leave_with_the_pin()
     finally:
         second.close()
 
 
-def test_preview_runs_a_file_in_a_folder_it_deletes(data: Path, tmp_path: Path) -> None:
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    terminal = Terminal("preview", str(EVERY_TYPE), "--data", str(data),
-                        env={"TMPDIR": str(scratch)})
+def test_the_guide_s_one_questionnaire_kiosk_asks_nothing(data: Path) -> None:
+    guide = (REPO / "docs" / "tablet-setup.md").read_text(encoding="utf-8")
+    (command,) = [line for line in guide.splitlines()
+                  if line.startswith(".venv/bin/kiosk --data ./kiosk-data --questionnaire ")]
+    words = shlex.split(command)[1:]
+    words[words.index("./kiosk-data")] = str(data)
+    at = words.index("--questionnaire") + 1
+    words[at] = str(REPO / words[at])
+    terminal = Terminal(*words, "--no-serve")
     try:
         terminal.wait_for("Start check-in")
+        assert b"First visit here" not in terminal.output
+        terminal.send(b"\r")
+        terminal.wait_for("About you")
+    finally:
+        terminal.close()
+
+
+def test_preview_runs_files_in_a_folder_it_deletes(data: Path, tmp_path: Path) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    terminal = Terminal("preview", str(FIXTURES / "first_visit.yaml"),
+                        str(FIXTURES / "coming_back.yaml"), "--data", str(data),
+                        env={"TMPDIR": str(scratch)})
+    try:
+        terminal.wait_for("Coming back for another session")  # two files: Welcome asks
         assert [path.name[:14] for path in scratch.iterdir()] == ["kiosk-preview-"]
         terminal.send(F12)
         terminal.wait_for("Exit kiosk")

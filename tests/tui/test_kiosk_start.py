@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 from kiosk_patient import Patient
-from kiosk_setup import EVERY_TYPE, STATION, every_type_answers, screen_text, seed_draft
+from kiosk_setup import (
+    EVERY_TYPE,
+    FIXTURES,
+    STATION,
+    every_type_answers,
+    screen_text,
+    seed_draft,
+)
 
 from kiosk.cli import main
 from kiosk.commands.run import keep_running
@@ -22,6 +29,7 @@ from screens.resume_screen import ResumeScreen
 from screens.section_screen import SectionScreen
 from screens.welcome_card import (
     CARD_FILE,
+    Choice,
     WelcomeCard,
     keep_welcome_card,
     read_welcome_card,
@@ -102,6 +110,23 @@ def test_a_load_that_fails_after_the_paint_stops_the_kiosk_with_its_message(
         keep_running(make_app, run_app)
 
 
+async def test_the_choices_are_painted_from_the_card_and_a_choice_waits_for_the_load(
+        make_kiosk: Any) -> None:
+    files = [FIXTURES / "first_visit.yaml", FIXTURES / "coming_back.yaml"]
+    parts = make_kiosk.parts(files)
+    load = HeldLoad(parts)
+    app = make_kiosk(PartsToLoad(parts.welcome_card(), load))
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        await patient.wait_until(load.started.is_set)
+        shown = screen_text(app)  # painted while the load is still held
+        assert "First visit here" in shown and "Coming back for another session" in shown
+        await patient.tap("#choice-1")  # chosen before the parts are in: it waits
+        load.go_on.set()
+        await patient.sees("About you")
+        assert app.check_in is not None and app.check_in.questionnaire.id == "coming-back"
+
+
 # --- the card itself -------------------------------------------------------------------------
 
 
@@ -128,6 +153,25 @@ def test_the_key_changes_with_every_source(tmp_path: Path, monkeypatch: pytest.M
     assert welcome_card_key(tmp_path, tmp_path / "missing.yaml", OPTIONS) is None
 
 
+def test_a_card_keeps_the_choices_and_its_key_covers_every_file(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    for path in (first, second):
+        path.write_text(EVERY_TYPE.read_text(encoding="utf-8"), encoding="utf-8")
+    key = welcome_card_key(tmp_path, [first, second], OPTIONS)
+    card = WelcomeCard("Riverside Physio", ("en", "es"), "en", (
+        Choice(str(first), (("en", "First visit here"), ("es", "Primera vez aquí"))),
+        Choice(str(second), (("en", "Coming back"), ("es", "Vuelvo")))), staff_notice=True)
+    assert key is not None
+    keep_welcome_card(tmp_path, key, card)
+    assert read_welcome_card(tmp_path, key) == card
+    assert card.choices[1].label("es") == "Vuelvo"
+    second.write_text(second.read_text(encoding="utf-8") + "# an edit\n", encoding="utf-8")
+    edited = welcome_card_key(tmp_path, [first, second], OPTIONS)
+    others = [welcome_card_key(tmp_path, files, OPTIONS) for files in
+              ([first], [second, first], [first, second, EVERY_TYPE])]
+    assert len({key, edited, *others}) == 5
+
+
 @pytest.mark.parametrize("change", [
     {"languages": ["en", "x\x1b[2J"]},  # not a language code: it would become a widget id
     {"languages": []},
@@ -135,6 +179,10 @@ def test_the_key_changes_with_every_source(tmp_path: Path, monkeypatch: pytest.M
     {"clinic_name": "x" * 81},
     {"clinic_name": ["not", "text"]},
     {"key": "0" * 64},
+    {"choices": [{"key": "/q/first.yaml", "labels": {"en": "First visit", "es": "Primera"}}]},
+    {"choices": [{"key": "/q/a.yaml", "labels": {"en": "A"}},  # a language without words
+                 {"key": "/q/b.yaml", "labels": {"en": "B", "es": "B"}}]},
+    {"staff_notice": "yes"},
 ])
 def test_an_unsound_card_is_no_card(tmp_path: Path, change: dict[str, Any]) -> None:
     key = welcome_card_key(tmp_path, EVERY_TYPE, OPTIONS)

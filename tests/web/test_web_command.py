@@ -64,12 +64,13 @@ def test_a_broken_questionnaire_stops_it_before_any_tablet_sees_a_blank_page(
 
 
 def test_each_tab_runs_the_kiosk_with_absolute_paths_from_any_folder(tmp_path: Path) -> None:
-    command = TabKiosk(Path("data"), Path("forms/intake.yaml"), 45.0).command(
-        "http://clinic.example:8765")
+    command = TabKiosk(Path("data"), (Path("forms/intake.yaml"), Path("forms/follow-up.yaml")),
+                       45.0).command("http://clinic.example:8765")
     words = shlex.split(command)
     assert words[0] == "exec"
     assert words[words.index("--data") + 1] == str(Path.cwd() / "data")
-    assert words[words.index("--questionnaire") + 1] == str(Path.cwd() / "forms/intake.yaml")
+    given = [words[at + 1] for at, word in enumerate(words) if word == "--questionnaire"]
+    assert given == [str(Path.cwd() / "forms" / name) for name in ("intake.yaml", "follow-up.yaml")]
     assert words[words.index("--idle-timeout") + 1] == "45.0"
 
 
