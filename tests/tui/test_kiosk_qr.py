@@ -59,7 +59,7 @@ async def test_the_code_on_screen_is_the_clinician_link(make_kiosk: Any,
     app = make_kiosk(EVERY_TYPE)
     async with app.run_test(size=size) as pilot:
         patient = Patient(pilot)
-        await patient.tap("#resume")
+        await patient.resume()
         await patient.tap("#submit")
         assert isinstance(app.screen, DoneScreen)
         region = app.screen.query_one(QRCode).region

@@ -31,6 +31,9 @@ from screens.staff_screen import StaffScreen
 from screens.still_there_screen import StillThereScreen
 from screens.welcome_screen import WelcomeScreen
 
+# A draft after the first questions: continuing it asks for this date of birth.
+ANA_SO_FAR = {"full_name": "Ana", "birthday": "1979-05-14"}
+
 
 def typed_anywhere(app: KioskApp) -> list[str]:
     """Every text box's content on every screen the app holds."""
@@ -51,7 +54,7 @@ async def test_nobody_answers_still_there_so_everything_is_cleared(make_kiosk: A
     app = make_kiosk(EVERY_TYPE, idle_timeout=2.0, still_there_seconds=1)
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
-        await patient.tap("#resume")
+        await patient.resume()
         await patient.back()  # the patient's name is on screen again
         assert "Ana María López" in typed_anywhere(app)
         await patient.sees("Are you still there?", "answers will be cleared in 1 s")
@@ -67,11 +70,11 @@ async def test_nobody_answers_still_there_so_everything_is_cleared(make_kiosk: A
 
 
 async def test_i_am_here_keeps_the_answers(make_kiosk: Any) -> None:
-    seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=0)
+    seed_draft(make_kiosk.store, EVERY_TYPE, dict(ANA_SO_FAR), section_index=0)
     app = make_kiosk(EVERY_TYPE, idle_timeout=0.5, still_there_seconds=30)
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
-        await patient.tap("#resume")
+        await patient.resume()
         await patient.wait_until(lambda: isinstance(app.screen, StillThereScreen))
         await patient.tap("#im-here")
         assert isinstance(app.screen, SectionScreen)
@@ -93,14 +96,14 @@ async def test_a_restarted_kiosk_offers_to_continue_a_recent_check_in(make_kiosk
         assert isinstance(second.screen, ResumeScreen)
         shown = await patient.sees("Continue where you left off", "Start over")
         assert "Ana" not in shown  # the offer reveals nothing
-        await patient.tap("#resume")
+        await patient.resume()
         assert isinstance(second.screen, SectionScreen) and second.screen.index == 1
         await patient.back()
         assert second.screen.query_one("#item-full_name Input", Input).value == "Ana María López"
 
 
 async def test_start_over_deletes_the_draft(make_kiosk: Any) -> None:
-    seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=1)
+    seed_draft(make_kiosk.store, EVERY_TYPE, dict(ANA_SO_FAR), section_index=1)
     app = make_kiosk(EVERY_TYPE)
     async with app.run_test(size=(80, 24)) as pilot:
         await Patient(pilot).tap("#start-over")
@@ -110,7 +113,7 @@ async def test_start_over_deletes_the_draft(make_kiosk: Any) -> None:
 
 
 async def test_a_draft_older_than_30_minutes_is_deleted_not_offered(make_kiosk: Any) -> None:
-    seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=1,
+    seed_draft(make_kiosk.store, EVERY_TYPE, dict(ANA_SO_FAR), section_index=1,
                minutes_ago=31)
     app = make_kiosk(EVERY_TYPE)
     async with app.run_test(size=(80, 24)):
@@ -257,7 +260,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 async def test_an_edited_file_is_used_from_the_next_welcome(make_kiosk: Any) -> None:
     path = make_kiosk.questionnaire_copy()
-    seed_draft(make_kiosk.store, path, {}, section_index=0)
+    seed_draft(make_kiosk.store, path, {"birthday": "1979-05-14"}, section_index=0)
     app = make_kiosk(path)
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
@@ -271,7 +274,7 @@ async def test_an_edited_file_is_used_from_the_next_welcome(make_kiosk: Any) -> 
 async def test_a_broken_edit_keeps_the_last_good_file_and_tells_only_staff(
         make_kiosk: Any) -> None:
     path = make_kiosk.questionnaire_copy()
-    seed_draft(make_kiosk.store, path, {}, section_index=0)
+    seed_draft(make_kiosk.store, path, {"birthday": "1979-05-14"}, section_index=0)
     app = make_kiosk(path)
     async with app.run_test(size=(100, 30)) as pilot:
         patient = Patient(pilot)
