@@ -67,14 +67,15 @@ class ResumeScreen(Screen[None]):
         box = self.birth_date_box
         birth_date, problem = box.read()
         if birth_date is None:
-            box.show_problem(text("resume_birth_date_missing", self.language))
-        elif problem is not None:  # not a date at all: no try is used up
-            box.show_problem(problem)
-        elif self.check.attempt(birth_date):
-            self.post_message(self.Chosen(True))
-        elif self.check.used_up:
-            self.post_message(self.Chosen(False))
-        else:
-            box.show_problem(text("resume_birth_date_wrong", self.language,
-                                  tries=self.check.tries_left))
-            box.focus_input()
+            problem = text("resume_birth_date_missing", self.language)
+        elif problem is None:  # a date (one that is no date uses up no try)
+            if self.check.attempt(birth_date):
+                self.post_message(self.Chosen(True))
+                return
+            if self.check.used_up:
+                self.post_message(self.Chosen(False))
+                return
+            problem = text("resume_birth_date_wrong", self.language,
+                           tries=self.check.tries_left)
+        box.show_problem(problem)
+        box.focus_input()  # back in the box, to correct it

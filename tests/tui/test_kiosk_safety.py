@@ -16,6 +16,7 @@ from kiosk_setup import (
     every_type_answers,
     screen_text,
     seed_draft,
+    what_the_terminal_shows,
 )
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -33,6 +34,7 @@ from screens.welcome_screen import WelcomeScreen
 
 # A draft after the first questions: continuing it asks for this date of birth.
 ANA_SO_FAR = {"full_name": "Ana", "birthday": "1979-05-14"}
+ERASE_DATE = ("end", *["backspace"] * 10)
 
 
 def typed_anywhere(app: KioskApp) -> list[str]:
@@ -59,6 +61,9 @@ async def test_nobody_answers_still_there_so_everything_is_cleared(make_kiosk: A
         assert "Ana María López" in typed_anywhere(app)
         await patient.sees("Are you still there?", "answers will be cleared in 1 s")
         assert isinstance(app.screen, StillThereScreen)
+        # The question covers the answers: none of them shows around it.
+        shown = what_the_terminal_shows(app)
+        assert "Are you still there?" in shown and "López" not in shown
         await patient.wait_until(lambda: isinstance(app.screen, WelcomeScreen))
         await app.store_settled()
         assert app.check_in is None
@@ -94,12 +99,54 @@ async def test_a_restarted_kiosk_offers_to_continue_a_recent_check_in(make_kiosk
     async with second.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
         assert isinstance(second.screen, ResumeScreen)
-        shown = await patient.sees("Continue where you left off", "Start over")
-        assert "Ana" not in shown  # the offer reveals nothing
-        await patient.resume()
+        shown = await patient.sees("Continue where you left off", "Start over",
+                                   "please type your date of birth", "YYYY-MM-DD")
+        for of_the_draft in ("Ana", "1979", "46", "Warfarin", "About you", "Your pain", "Step"):
+            assert of_the_draft not in shown  # the offer reveals nothing, not even the section
+        assert not second.screen.query(SectionScreen)
+        await patient.resume("1979-05-14")
         assert isinstance(second.screen, SectionScreen) and second.screen.index == 1
         await patient.back()
         assert second.screen.query_one("#item-full_name Input", Input).value == "Ana María López"
+
+
+async def test_three_wrong_dates_of_birth_start_over_and_delete_the_draft(
+        make_kiosk: Any) -> None:
+    seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=1,
+               language="es")
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        await patient.sees("escriba su fecha de nacimiento")
+        await patient.tap("#resume")  # nothing typed yet: no try is used up
+        await patient.sees("Escriba su fecha de nacimiento para continuar.")
+        await patient.resume("1979-02-30")  # not a date: said so, no try used up
+        await patient.sees("1979-02-30")
+        assert app.screen.check.tries_left == 3
+        for tries_left in (2, 1):
+            box = app.screen.query_one("#resume-box Input", Input)
+            await patient.press(*ERASE_DATE)
+            await patient.type_into(box, "1980-05-14")
+            await patient.press("enter")  # Enter works as Continue
+            shown = await patient.sees(f"restantes: {tries_left}.")
+            assert isinstance(app.screen, ResumeScreen) and "Ana" not in shown
+        await patient.press(*ERASE_DATE)
+        await patient.resume("1979-05-15")
+        await patient.wait_until(lambda: isinstance(app.screen, WelcomeScreen))
+        await app.store_settled()
+        assert app.check_in is None
+        assert make_kiosk.store.load_draft(STATION) is None
+
+
+async def test_a_draft_without_a_date_of_birth_is_not_offered_and_is_deleted(
+        make_kiosk: Any) -> None:
+    seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=1)
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = await Patient(pilot).sees("Start check-in")
+        assert isinstance(app.screen, WelcomeScreen) and "Ana" not in shown
+        await app.store_settled()
+    assert make_kiosk.store.load_draft(STATION) is None
 
 
 async def test_start_over_deletes_the_draft(make_kiosk: Any) -> None:
