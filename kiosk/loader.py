@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from kiosk.checks import Problem, check_questionnaire
+from kiosk.checks import Problem, check_questionnaire, identity_warnings
 from kiosk.questionnaire import ITEM_TYPES, Item, Questionnaire
 
 MAX_FILE_BYTES = 2_000_000
@@ -63,8 +63,11 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     return result.questionnaire
 
 
-def read_questionnaire(path: str | Path) -> LoadResult:
-    """Parse and check a file, collecting errors and warnings instead of raising."""
+def read_questionnaire(path: str | Path, identity: bool = False) -> LoadResult:
+    """Parse and check a file, collecting errors and warnings instead of raising.
+
+    ``identity`` adds a warning for a name or birth date no item holds (``kiosk validate``).
+    """
     name = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -77,10 +80,11 @@ def read_questionnaire(path: str | Path) -> LoadResult:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return LoadResult(None, [FileProblem(name, line, "the file is not UTF-8 text")])
-    return parse_questionnaire(text, name)
+    return parse_questionnaire(text, name, identity)
 
 
-def parse_questionnaire(text: str, name: str = "<questionnaire>") -> LoadResult:
+def parse_questionnaire(text: str, name: str = "<questionnaire>",
+                        identity: bool = False) -> LoadResult:
     try:
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as error:
@@ -105,7 +109,10 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> LoadResult:
             _located(name, data, p) for p in checked if not p.warning
         ]
         return LoadResult(None, sorted(problems, key=lambda p: p.line))
-    problems = [_located(name, data, p) for p in check_questionnaire(questionnaire)]
+    checked = check_questionnaire(questionnaire)
+    if identity and all(p.warning for p in checked):  # a broken file has worse to fix first
+        checked += identity_warnings(questionnaire)
+    problems = [_located(name, data, p) for p in checked]
     errors = [p for p in problems if not p.warning]
     return LoadResult(None if errors else questionnaire, problems)
 

@@ -16,14 +16,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                     "the exit status is 1 if any file has an error.")
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--quiet-warnings", action="store_true",
-                        help="do not print warnings (such as missing translations)")
+                        help="do not print warnings (such as missing translations, or no "
+                             "item holding the patient's name or date of birth)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     failed = False
     for path in args.paths:
-        result = read_questionnaire(path)
+        result = read_questionnaire(path, identity=True)
         for problem in result.problems:
             if not (problem.warning and args.quiet_warnings):
                 print(problem, file=sys.stderr)
