@@ -14,14 +14,6 @@ from kiosk.store import Draft
 MAX_TRIES = 3
 
 
-def birth_date_item(questionnaire: Questionnaire) -> DateItem | None:
-    """The date item that asks the patient's date of birth, if the questionnaire marks one."""
-    for item in questionnaire.items():
-        if isinstance(item, DateItem) and item.role == "birth_date":
-            return item
-    return None
-
-
 class BirthDateCheck:
     """A few tries at the draft's date of birth; once they are used up, nobody may continue."""
 
@@ -34,11 +26,11 @@ class BirthDateCheck:
     @classmethod
     def for_draft(cls, draft: Draft, questionnaire: Questionnaire) -> BirthDateCheck | None:
         """The check for ``draft``, or None when it holds no date of birth to check against."""
-        item = birth_date_item(questionnaire)
-        given = draft.answers.get(item.id) if item is not None else None
-        if item is None or not isinstance(given, str) or not given:
+        item = questionnaire.item_with_role("birth_date")  # a date item (kiosk.checks)
+        if not isinstance(item, DateItem):
             return None
-        return cls(item, given)
+        given = draft.answers.get(item.id)
+        return cls(item, given) if isinstance(given, str) and given else None
 
     def attempt(self, birth_date: str) -> bool:
         """Whether ``birth_date`` (as ``kiosk.answers`` cleans a date: YYYY-MM-DD) is the
