@@ -186,7 +186,9 @@ async def test_stale_drafts_of_other_stations_go_too(make_kiosk: Any) -> None:
         assert make_kiosk.store.load_draft("web-0a1b2c3d") is None
         assert make_kiosk.store.load_draft("web-9f8e7d6c") is not None  # its tab may be alive
         make_kiosk.store.save_draft(orphan.model_copy(update={"station": "web-11223344"}))
-        await Patient(pilot).start()
+        patient = Patient(pilot)
+        await patient.start()
+        await patient.wait_until(lambda: isinstance(app.screen, SectionScreen))
         await app.show_welcome()  # as after the QR screen, or the idle reset
         await app.store_settled()
         assert make_kiosk.store.load_draft("web-11223344") is None
