@@ -186,9 +186,10 @@ async def test_stale_drafts_of_other_stations_go_too(make_kiosk: Any) -> None:
         assert make_kiosk.store.load_draft("web-0a1b2c3d") is None
         assert make_kiosk.store.load_draft("web-9f8e7d6c") is not None  # its tab may be alive
         make_kiosk.store.save_draft(orphan.model_copy(update={"station": "web-11223344"}))
-        patient = Patient(pilot)
+        patient, welcome = Patient(pilot), app.screen
         await patient.start()
-        await patient.wait_until(lambda: isinstance(app.screen, SectionScreen))
+        await patient.wait_until(lambda: isinstance(app.screen, SectionScreen)
+                                 and not welcome.is_attached)  # the first Welcome is gone
         await app.show_welcome()  # as after the QR screen, or the idle reset
         await app.store_settled()
         assert make_kiosk.store.load_draft("web-11223344") is None
