@@ -161,6 +161,10 @@ async def time_nexts(size: tuple[int, int]) -> NextTimes:
         watch_frames(app, painted)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
+            # Continuing a draft asks its date of birth first.
+            await pilot.click("#resume-box Input")
+            await pilot.press(*[key if key != "-" else "minus"
+                                for key in complete_answers()["date_of_birth"]])
             await pilot.click("#resume")
             await pilot.pause()
             await app.workers.wait_for_complete()

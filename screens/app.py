@@ -39,7 +39,6 @@ from screens.quiet_collections import (
     hold_back_full_collections,
     restore_automatic_collections,
 )
-from screens.resume_screen import ResumeScreen
 from screens.staff_screen import PinGuard, StaffScreen, StaffStatus
 from screens.still_there_screen import StillThereScreen
 from screens.strings import staff_text
@@ -48,9 +47,11 @@ from screens.welcome_screen import WelcomeScreen
 if TYPE_CHECKING:
     from kiosk.config import Settings
     from kiosk.intake import Intake
+    from kiosk.resume_check import BirthDateCheck
     from kiosk.store import Draft, Store
     from screens.check_in import CheckIn
     from screens.offered_questionnaires import OfferedQuestionnaires
+    from screens.resume_screen import ResumeScreen
     from screens.review_screen import ReviewScreen
     from screens.section_screen import SectionScreen
     from screens.welcome_card import WelcomeCard
@@ -121,6 +122,7 @@ class KioskApp(App[None]):
             else "starting"
         self._viewer: Any = None
         self._pending_draft: Draft | None = None
+        self._resume_check: BirthDateCheck | None = None  # who may continue the draft
         self._accessible = False
         self._last_input = time.monotonic()
         self._idle_timer: Timer | None = None
@@ -221,6 +223,7 @@ class KioskApp(App[None]):
         self._stop_idle_watch()
         self.check_in = None
         self._pending_draft = None
+        self._resume_check = None
         self._set_accessible(False)
         self.live.refresh()  # a broken edit keeps the last good version and sets a notice
         # (each file on its own: see screens.offered_questionnaires)
@@ -409,9 +412,11 @@ class KioskApp(App[None]):
         from screens.check_in import CheckIn
 
         draft, self._pending_draft = self._pending_draft, None
+        check, self._resume_check = self._resume_check, None
         # The draft goes on with the questionnaire (and version) it was taken with.
         questionnaire = self.live.pinned(draft.questionnaire) if draft is not None else None
-        if not message.resume or draft is None or questionnaire is None:
+        if (not message.resume or draft is None or questionnaire is None or check is None
+                or not check.passed):
             self._write_later(self.store.delete_draft, self.settings.station)
             await self.show_welcome()
             return
@@ -457,18 +462,25 @@ class KioskApp(App[None]):
 
     async def _offer_draft(self) -> bool:
         """Ask to continue this station's draft if it can be; one that cannot is deleted.
+        Only a draft that holds a date of birth can be, as continuing asks for it first.
         True when the question is on screen."""
+        from kiosk.resume_check import BirthDateCheck
         from screens.check_in import draft_is_resumable
+        from screens.resume_screen import ResumeScreen
 
         draft = await self._load_draft()
         if draft is None:
             return False
         questionnaire = self.live.pinned(draft.questionnaire)
-        if questionnaire is None or not draft_is_resumable(draft, questionnaire):
+        check = BirthDateCheck.for_draft(draft, questionnaire) if questionnaire else None
+        if questionnaire is None or check is None \
+                or not draft_is_resumable(draft, questionnaire):
             self._write_later(self.store.delete_draft, self.settings.station)
             return False
-        self._pending_draft = draft
-        await self._go(ResumeScreen(draft.language))
+        self._pending_draft, self._resume_check = draft, check
+        language = draft.language if draft.language in questionnaire.languages \
+            else questionnaire.default_language
+        await self._go(ResumeScreen(check, questionnaire, language))
         self._start_idle_watch()
         return True
 

@@ -12,7 +12,9 @@ from screens.strings import text
 
 
 class StillThereScreen(ModalScreen[bool]):
-    """Dismissed with True for "I'm here", with False when the countdown runs out."""
+    """Dismissed with True for "I'm here", with False when the countdown runs out.
+
+    Opaque (modal_screens.tcss): nothing of the answers below shows while it waits."""
 
     BINDINGS = [Binding("escape", "here", "I'm here", show=False)]
 

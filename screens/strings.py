@@ -63,8 +63,17 @@ _TEXTS: dict[str, dict[str, str]] = {
     "im_here": {"en": "I'm here", "es": "Estoy aquí"},
     # Resume after a restart
     "resume_title": {"en": "Welcome back", "es": "Bienvenido de nuevo"},
-    "resume_intro": {"en": "A check-in on this kiosk was interrupted a few minutes ago.",
-                     "es": "Un registro en este quiosco se interrumpió hace unos minutos."},
+    "resume_intro": {"en": "A check-in on this kiosk was interrupted a few minutes ago. "
+                           "To continue it, please type your date of birth.",
+                     "es": "Un registro en este quiosco se interrumpió hace unos minutos. "
+                           "Para continuarlo, escriba su fecha de nacimiento."},
+    "resume_birth_date_missing": {
+        "en": "Please type your date of birth to continue.",
+        "es": "Escriba su fecha de nacimiento para continuar."},
+    "resume_birth_date_wrong": {
+        "en": "That is not the date of birth given in this check-in. Tries left: {tries}.",
+        "es": "Esa no es la fecha de nacimiento dada en este registro. "
+              "Intentos restantes: {tries}."},
     "resume_continue": {"en": "Continue where you left off", "es": "Continuar donde lo dejó"},
     "resume_start_over": {"en": "Start over", "es": "Empezar de nuevo"},
     # Something went wrong

@@ -47,14 +47,15 @@ def create_app(store: Store, *, public_url: str, secure_cookies: bool,
         throttle=LoginThrottle(clock),
     )
     css = (PACKAGE_DIR / "static" / "viewer.css").read_bytes()
-    # No HEAD on pages that audit a view: a view is what shows the record.
-    app.router.add_get("/", pages.day_list, name="day-list", allow_head=False)
+    # Every page answers HEAD as GET, without the body; a HEAD shows no record, so it is
+    # not audited as a view (kiosk.viewer.audit_log).
+    app.router.add_get("/", pages.day_list, name="day-list")
     # The JSON routes come first: "/i/{ref}" would otherwise take "ID.json" as a ref.
     app.router.add_get(r"/i/{ref:[A-Za-z0-9]{1,40}}.fhir.json", pages.record_fhir,
-                       name="record-fhir", allow_head=False)
+                       name="record-fhir")
     app.router.add_get(r"/i/{ref:[A-Za-z0-9]{1,40}}.json", pages.record_json,
-                       name="record-json", allow_head=False)
-    app.router.add_get("/i/{ref}", pages.record_page, name="record-page", allow_head=False)
+                       name="record-json")
+    app.router.add_get("/i/{ref}", pages.record_page, name="record-page")
     app.router.add_post("/i/{ref}/review", pages.mark_reviewed, name="record-review")
     app.router.add_post("/i/{ref}/split", corrections.split_visit, name="record-split")
     app.router.add_post("/i/{ref}/merge", corrections.merge_patients, name="record-merge")
@@ -64,8 +65,17 @@ def create_app(store: Store, *, public_url: str, secure_cookies: bool,
     app.router.add_get("/healthz", pages.health, name="health")
     app.router.add_get("/static/viewer.css", pages.stylesheet(css), name="stylesheet")
     app.on_response_prepare.append(add_security_headers)
+    app.on_response_prepare.append(_head_with_get_length)
     app.on_cleanup.append(_stop_store_thread)
     return app
+
+
+async def _head_with_get_length(request: web.Request, response: web.StreamResponse) -> None:
+    """A HEAD's headers are its GET's: aiohttp leaves ``Content-Length: 0`` out of a HEAD
+    (RFC 9110 lets it), while the GET of the same empty answer (a redirect) has it."""
+    if request.method == "HEAD" and isinstance(response, web.Response) \
+            and not response.body and response.status not in (204, 304):
+        response.headers.setdefault("Content-Length", "0")
 
 
 async def _stop_store_thread(app: web.Application) -> None:

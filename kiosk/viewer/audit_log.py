@@ -5,7 +5,8 @@ the store thread: each page is prepared, then all their events go into one durab
 append (``Store.record_audit_many``: one write, one fsync), and only then do the pages
 go out. Views arriving while a group is being written wait for the next group, so a
 burst costs one hand-off to the store thread and one fsync per group, not per view,
-without ever showing a record whose view is not yet on disk.
+without ever showing a record whose view is not yet on disk. A HEAD request is prepared
+the same way (so its status and headers are GET's) but logs nothing: it shows nothing.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ class AuditLog:
                 outcomes.append((None, error))
             else:
                 outcomes.append((response, None))
-                events.append(event)
+                if request.method != "HEAD":  # the same headers, but nothing was shown
+                    events.append(event)
         if events:
             self.store.record_audit_many(events)  # raises: no page of this group is shown
         return outcomes

@@ -124,3 +124,6 @@ async def add_security_headers(request: web.Request, response: web.StreamRespons
     """on_response_prepare: the same protective headers on every response, static ones too."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    # aiohttp names itself, with its version and Python's: a gift to whoever probes for a
+    # known flaw. (This hook runs after aiohttp has set its headers, so the removal holds.)
+    response.headers.popall("Server", None)

@@ -88,6 +88,12 @@ class Patient:
             await self.tap(f"#language-{language}")
         await self.tap("#start")
 
+    async def resume(self, birth_date: str = "1979-05-14") -> None:
+        """Continue the check-in a restarted kiosk offers: type the date of birth, Continue."""
+        await self.wait_until(lambda: bool(self.app.screen.query("#resume-box Input")))
+        await self.type_into(self.app.screen.query_one("#resume-box Input", Input), birth_date)
+        await self.tap("#resume")
+
     async def next(self) -> None:
         await self.tap("#next")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,6 +79,13 @@ class KioskFactory:
 def screen_text(app: KioskApp) -> str:
     """Everything the screen shows now, as plain text lines."""
     return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+def what_the_terminal_shows(app: KioskApp) -> str:
+    """The text of the whole picture, screens below a see-through top screen included
+    (``screen_text`` has the top screen only)."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]*>", "", svg)).replace("\xa0", " ")
 
 
 def seed_draft(store: Store, questionnaire: Path, answers: dict[str, Any], section_index: int,

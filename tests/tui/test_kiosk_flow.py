@@ -93,7 +93,7 @@ async def test_the_bundled_intake_from_welcome_to_the_qr_code(
 
 async def submit_a_resumed_check_in(patient: Patient) -> None:
     """The quick way to the QR screen: a check-in resumed at its review, then Submit."""
-    await patient.tap("#resume")
+    await patient.resume()
     await patient.tap("#submit")
     await patient.app.store_settled()
 
@@ -148,7 +148,7 @@ async def test_a_failed_save_says_so_calmly_and_submit_can_be_tapped_again(
     monkeypatch.setattr(make_kiosk.store, "save_intake", disk_full)
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
-        await patient.tap("#resume")
+        await patient.resume()
         await patient.tap("#submit")
         await patient.sees("We could not save your answers just now.")
         assert isinstance(app.screen, ReviewScreen)

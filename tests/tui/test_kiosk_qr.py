@@ -59,9 +59,9 @@ async def test_the_code_on_screen_is_the_clinician_link(make_kiosk: Any,
     app = make_kiosk(EVERY_TYPE)
     async with app.run_test(size=size) as pilot:
         patient = Patient(pilot)
-        await patient.tap("#resume")
+        await patient.resume()
         await patient.tap("#submit")
-        assert isinstance(app.screen, DoneScreen)
+        await patient.wait_until(lambda: isinstance(app.screen, DoneScreen))  # once saved
         region = app.screen.query_one(QRCode).region
         assert region.right <= size[0] and region.bottom <= size[1]  # all of it on screen
         cells = [row[region.x:region.right] for row in screen_cells(app)[region.y:region.bottom]]

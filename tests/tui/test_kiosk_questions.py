@@ -122,7 +122,7 @@ async def test_edit_from_review_returns_to_review_with_the_other_answers_intact(
     app = make_kiosk(EVERY_TYPE)
     async with app.run_test(size=(120, 40)) as pilot:
         patient = Patient(pilot)
-        await patient.tap("#resume")
+        await patient.resume()
         assert isinstance(app.screen, ReviewScreen)
         await patient.sees("8 of 10")
         await patient.tap("#edit-1")  # "Your pain"

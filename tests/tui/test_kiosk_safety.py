@@ -16,6 +16,7 @@ from kiosk_setup import (
     every_type_answers,
     screen_text,
     seed_draft,
+    what_the_terminal_shows,
 )
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -30,6 +31,10 @@ from screens.section_screen import SectionScreen
 from screens.staff_screen import StaffScreen
 from screens.still_there_screen import StillThereScreen
 from screens.welcome_screen import WelcomeScreen
+
+# A draft after the first questions: continuing it asks for this date of birth.
+ANA_SO_FAR = {"full_name": "Ana", "birthday": "1979-05-14"}
+ERASE_DATE = ("end", *["backspace"] * 10)
 
 
 def typed_anywhere(app: KioskApp) -> list[str]:
@@ -51,11 +56,14 @@ async def test_nobody_answers_still_there_so_everything_is_cleared(make_kiosk: A
     app = make_kiosk(EVERY_TYPE, idle_timeout=2.0, still_there_seconds=1)
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
-        await patient.tap("#resume")
+        await patient.resume()
         await patient.back()  # the patient's name is on screen again
         assert "Ana María López" in typed_anywhere(app)
         await patient.sees("Are you still there?", "answers will be cleared in 1 s")
         assert isinstance(app.screen, StillThereScreen)
+        # The question covers the answers: none of them shows around it.
+        shown = what_the_terminal_shows(app)
+        assert "Are you still there?" in shown and "López" not in shown
         await patient.wait_until(lambda: isinstance(app.screen, WelcomeScreen))
         await app.store_settled()
         assert app.check_in is None
@@ -67,11 +75,11 @@ async def test_nobody_answers_still_there_so_everything_is_cleared(make_kiosk: A
 
 
 async def test_i_am_here_keeps_the_answers(make_kiosk: Any) -> None:
-    seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=0)
+    seed_draft(make_kiosk.store, EVERY_TYPE, dict(ANA_SO_FAR), section_index=0)
     app = make_kiosk(EVERY_TYPE, idle_timeout=0.5, still_there_seconds=30)
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
-        await patient.tap("#resume")
+        await patient.resume()
         await patient.wait_until(lambda: isinstance(app.screen, StillThereScreen))
         await patient.tap("#im-here")
         assert isinstance(app.screen, SectionScreen)
@@ -91,16 +99,58 @@ async def test_a_restarted_kiosk_offers_to_continue_a_recent_check_in(make_kiosk
     async with second.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
         assert isinstance(second.screen, ResumeScreen)
-        shown = await patient.sees("Continue where you left off", "Start over")
-        assert "Ana" not in shown  # the offer reveals nothing
-        await patient.tap("#resume")
+        shown = await patient.sees("Continue where you left off", "Start over",
+                                   "please type your date of birth", "YYYY-MM-DD")
+        for of_the_draft in ("Ana", "1979", "46", "Warfarin", "About you", "Your pain", "Step"):
+            assert of_the_draft not in shown  # the offer reveals nothing, not even the section
+        assert not second.screen.query(SectionScreen)
+        await patient.resume("1979-05-14")
         assert isinstance(second.screen, SectionScreen) and second.screen.index == 1
         await patient.back()
         assert second.screen.query_one("#item-full_name Input", Input).value == "Ana María López"
 
 
-async def test_start_over_deletes_the_draft(make_kiosk: Any) -> None:
+async def test_three_wrong_dates_of_birth_start_over_and_delete_the_draft(
+        make_kiosk: Any) -> None:
+    seed_draft(make_kiosk.store, EVERY_TYPE, every_type_answers(), section_index=1,
+               language="es")
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        patient = Patient(pilot)
+        await patient.sees("escriba su fecha de nacimiento")
+        await patient.tap("#resume")  # nothing typed yet: no try is used up
+        await patient.sees("Escriba su fecha de nacimiento para continuar.")
+        await patient.resume("1979-02-30")  # not a date: said so, no try used up
+        await patient.sees("1979-02-30")
+        assert app.screen.check.tries_left == 3
+        for tries_left in (2, 1):
+            box = app.screen.query_one("#resume-box Input", Input)
+            await patient.press(*ERASE_DATE)
+            await patient.type_into(box, "1980-05-14")
+            await patient.press("enter")  # Enter works as Continue
+            shown = await patient.sees(f"restantes: {tries_left}.")
+            assert isinstance(app.screen, ResumeScreen) and "Ana" not in shown
+        await patient.press(*ERASE_DATE)
+        await patient.resume("1979-05-15")
+        await patient.wait_until(lambda: isinstance(app.screen, WelcomeScreen))
+        await app.store_settled()
+        assert app.check_in is None
+        assert make_kiosk.store.load_draft(STATION) is None
+
+
+async def test_a_draft_without_a_date_of_birth_is_not_offered_and_is_deleted(
+        make_kiosk: Any) -> None:
     seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=1)
+    app = make_kiosk(EVERY_TYPE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = await Patient(pilot).sees("Start check-in")
+        assert isinstance(app.screen, WelcomeScreen) and "Ana" not in shown
+        await app.store_settled()
+    assert make_kiosk.store.load_draft(STATION) is None
+
+
+async def test_start_over_deletes_the_draft(make_kiosk: Any) -> None:
+    seed_draft(make_kiosk.store, EVERY_TYPE, dict(ANA_SO_FAR), section_index=1)
     app = make_kiosk(EVERY_TYPE)
     async with app.run_test(size=(80, 24)) as pilot:
         await Patient(pilot).tap("#start-over")
@@ -110,7 +160,7 @@ async def test_start_over_deletes_the_draft(make_kiosk: Any) -> None:
 
 
 async def test_a_draft_older_than_30_minutes_is_deleted_not_offered(make_kiosk: Any) -> None:
-    seed_draft(make_kiosk.store, EVERY_TYPE, {"full_name": "Ana"}, section_index=1,
+    seed_draft(make_kiosk.store, EVERY_TYPE, dict(ANA_SO_FAR), section_index=1,
                minutes_ago=31)
     app = make_kiosk(EVERY_TYPE)
     async with app.run_test(size=(80, 24)):
@@ -136,7 +186,10 @@ async def test_stale_drafts_of_other_stations_go_too(make_kiosk: Any) -> None:
         assert make_kiosk.store.load_draft("web-0a1b2c3d") is None
         assert make_kiosk.store.load_draft("web-9f8e7d6c") is not None  # its tab may be alive
         make_kiosk.store.save_draft(orphan.model_copy(update={"station": "web-11223344"}))
-        await Patient(pilot).start()
+        patient, welcome = Patient(pilot), app.screen
+        await patient.start()
+        await patient.wait_until(lambda: isinstance(app.screen, SectionScreen)
+                                 and not welcome.is_attached)  # the first Welcome is gone
         await app.show_welcome()  # as after the QR screen, or the idle reset
         await app.store_settled()
         assert make_kiosk.store.load_draft("web-11223344") is None
@@ -257,7 +310,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 async def test_an_edited_file_is_used_from_the_next_welcome(make_kiosk: Any) -> None:
     path = make_kiosk.questionnaire_copy()
-    seed_draft(make_kiosk.store, path, {}, section_index=0)
+    seed_draft(make_kiosk.store, path, {"birthday": "1979-05-14"}, section_index=0)
     app = make_kiosk(path)
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
@@ -271,7 +324,7 @@ async def test_an_edited_file_is_used_from_the_next_welcome(make_kiosk: Any) -> 
 async def test_a_broken_edit_keeps_the_last_good_file_and_tells_only_staff(
         make_kiosk: Any) -> None:
     path = make_kiosk.questionnaire_copy()
-    seed_draft(make_kiosk.store, path, {}, section_index=0)
+    seed_draft(make_kiosk.store, path, {"birthday": "1979-05-14"}, section_index=0)
     app = make_kiosk(path)
     async with app.run_test(size=(100, 30)) as pilot:
         patient = Patient(pilot)

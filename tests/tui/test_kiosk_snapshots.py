@@ -52,20 +52,20 @@ def then_at_rest(steps: Callable[[Pilot[Any]], Awaitable[None]]
 
 async def resume_at_the_review(pilot: Pilot[Any]) -> None:
     patient = Patient(pilot)
-    await patient.tap("#resume")
+    await patient.resume()
     await patient.sees("Please check your answers")
 
 
 async def resume_at_the_body_map(pilot: Pilot[Any]) -> None:
     patient = Patient(pilot)
-    await patient.tap("#resume")
+    await patient.resume()
     await patient.wait_until(lambda: focus_is_in(pilot, "pain_areas"))
     await patient.sees("Where does it hurt?")
 
 
 async def resume_and_submit(pilot: Pilot[Any]) -> None:
     patient = Patient(pilot)
-    await patient.tap("#resume")
+    await patient.resume()
     await patient.tap("#submit")
     await patient.sees("KT7M4X")
 

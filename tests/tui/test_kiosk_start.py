@@ -91,7 +91,7 @@ async def test_a_draft_to_continue_replaces_the_welcome_once_loaded(make_kiosk: 
         patient = Patient(pilot)
         await patient.wait_until(lambda: isinstance(app.screen, ResumeScreen))
         assert len(app.screen_stack) == 2  # the Welcome was replaced, not left beneath
-        await patient.tap("#resume")
+        await patient.resume()
         await patient.wait_until(lambda: isinstance(app.screen, SectionScreen))
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.intake import Intake
 from kiosk.store import Store
-from viewer.conftest import Browser, ViewerServer
+from viewer.conftest import Browser, Reply, ViewerServer
 
 HOSTILE_IDS = [
     "..%2F..%2F..%2Fetc%2Fpasswd",
@@ -137,3 +137,36 @@ def test_a_request_larger_than_a_form_is_refused(staff: Browser, intake: Intake)
     reply = staff.post(f"/i/{intake.id}/review", {"csrf": "x" * 200_000})
     assert reply.status == 413
     assert "Traceback" not in reply.text
+
+
+def _headers_but_date_and_cookie_values(reply: Reply) -> list[tuple[str, str]]:
+    """The headers a HEAD must share with its GET: all but the time and fresh cookie values
+    (the login form sets a new random one at each request)."""
+    return sorted((name, value.split("=")[0] if name == "Set-Cookie" else value)
+                  for name, value in reply.headers.items() if name != "Date")
+
+
+def test_head_answers_as_get_without_the_body_and_is_no_view(
+        staff: Browser, browser: Browser, intake: Intake, store: Store) -> None:
+    pages = ["/", "/?day=2020-01-01", f"/i/{intake.id}", f"/i/{intake.short_code}",
+             f"/i/{intake.id}.json", f"/i/{intake.id}.fhir.json", "/i/ACDEFH", "/login",
+             "/healthz", "/static/viewer.css", "/admin"]
+    for who in (staff, browser):  # logged in, and not (sent to the login)
+        for path in pages:
+            head = who.request("HEAD", path)
+            got = who.get(path)
+            assert (head.status, head.text) == (got.status, ""), path
+            assert _headers_but_date_and_cookie_values(head) == \
+                _headers_but_date_and_cookie_values(got), path
+    views = [event.action for event in store.audit_events(intake.id)]
+    assert sorted(views) == ["export", "view", "view", "view_json"]  # the GETs only
+
+
+def test_the_server_header_names_no_versions(staff: Browser, browser: Browser,
+                                             intake: Intake) -> None:
+    replies = [staff.get("/"), staff.get(f"/i/{intake.id}"), staff.get("/static/viewer.css"),
+               staff.request("HEAD", "/"), browser.get("/"), browser.get("/login"),
+               browser.get("/healthz"), browser.get("/i/..%2F"), browser.post("/logout", {})]
+    for reply in replies:
+        assert not any(character.isdigit() for character in reply.headers.get("Server", ""))
+        assert "aiohttp" not in str(reply.headers) and "Python" not in str(reply.headers)
