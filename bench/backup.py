@@ -29,8 +29,8 @@ sys.path.insert(0, str(BENCH))  # bench/store.py: the same records, filled the s
 
 from store import START, fill_store, moments, template_intake  # noqa: E402
 
-from kiosk.loader import load_questionnaire  # noqa: E402
 from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
+from kiosk.questionnaire.loader import load_questionnaire  # noqa: E402
 from kiosk.storage.audit import DAY_SUFFIX  # noqa: E402
 from kiosk.storage.backup import verify_backup  # noqa: E402
 from kiosk.storage.files import encode, ensure_private_dir, write_durably  # noqa: E402
@@ -49,7 +49,7 @@ WRITER = textwrap.dedent('''
     sys.path.insert(0, sys.argv[3])
     from store import clone, template_intake
     from kiosk.intake import Intake
-    from kiosk.loader import load_questionnaire
+    from kiosk.questionnaire.loader import load_questionnaire
     from kiosk.store import Store
     import datetime as dt
     store = Store(Path(sys.argv[1]))

@@ -21,8 +21,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from answers_fixture import complete_answers  # noqa: E402
 
 from kiosk.intake import build_intake  # noqa: E402
-from kiosk.loader import load_questionnaire  # noqa: E402
 from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
+from kiosk.questionnaire.loader import load_questionnaire  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 
 PER_DAY = 30

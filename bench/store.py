@@ -41,10 +41,10 @@ from answers_fixture import complete_answers  # noqa: E402
 
 from kiosk.ids import new_patient_id, new_record_id, new_short_code  # noqa: E402
 from kiosk.intake import Intake, build_intake  # noqa: E402
-from kiosk.loader import load_questionnaire  # noqa: E402
 from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
 from kiosk.patients import link_key  # noqa: E402
-from kiosk.questionnaire import Questionnaire  # noqa: E402
+from kiosk.questionnaire.loader import load_questionnaire  # noqa: E402
+from kiosk.questionnaire.model import Questionnaire  # noqa: E402
 from kiosk.storage import patients, records  # noqa: E402
 from kiosk.storage.files import encode, ensure_private_dir, write_durably  # noqa: E402
 from kiosk.storage.layout import (  # noqa: E402

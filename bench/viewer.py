@@ -48,9 +48,9 @@ from follow_up_fixture import FOLLOW_UP, nothing_to_report  # noqa: E402
 
 from kiosk.ids import new_record_id, new_short_code  # noqa: E402
 from kiosk.intake import build_intake  # noqa: E402
-from kiosk.loader import load_questionnaire  # noqa: E402
 from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
-from kiosk.questionnaire import Questionnaire  # noqa: E402
+from kiosk.questionnaire.loader import load_questionnaire  # noqa: E402
+from kiosk.questionnaire.model import Questionnaire  # noqa: E402
 from kiosk.store import AuditEvent, Store  # noqa: E402
 from kiosk.viewer.accounts import StaffAccounts  # noqa: E402
 from kiosk.viewer.context import ViewerContext  # noqa: E402

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from kiosk.intake import Intake, QuestionnairePin
-from kiosk.questionnaire import (
+from kiosk.questionnaire.model import (
     FLAG_LEVELS,
     ActivitiesItem,
     BodyMapItem,

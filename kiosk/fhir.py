@@ -35,7 +35,7 @@ from kiosk.fhir_values import (
     texts,
 )
 from kiosk.intake import Intake, QuestionnairePin
-from kiosk.questionnaire import (
+from kiosk.questionnaire.model import (
     ActivitiesItem,
     BodyMapItem,
     ConsentItem,

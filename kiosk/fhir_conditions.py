@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from kiosk.expressions import ExpressionError, parse_expression
 from kiosk.fhir_values import answer_value, prefixed
-from kiosk.questionnaire import (
+from kiosk.questionnaire.expressions import ExpressionError, parse_expression
+from kiosk.questionnaire.model import (
     ActivitiesItem,
     BodyMapItem,
     ConsentItem,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from kiosk.fhir_values import PATIENT_SYSTEM, RECORD_SYSTEM, Resource, full_url
 from kiosk.intake import Intake
 from kiosk.patients import identity, phone
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.storage.records import submitted
 
 

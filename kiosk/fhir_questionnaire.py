@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kiosk.body_map import REGIONS_BY_ID
 from kiosk.fhir_conditions import enable_when
 from kiosk.fhir_values import (
     BODY_MAP_SYSTEM,
@@ -30,7 +29,8 @@ from kiosk.fhir_values import (
     texts,
 )
 from kiosk.intake import QuestionnairePin
-from kiosk.questionnaire import (
+from kiosk.questionnaire.body_map import REGIONS_BY_ID
+from kiosk.questionnaire.model import (
     ActivitiesItem,
     BodyMapItem,
     ConsentItem,
@@ -47,7 +47,7 @@ from kiosk.questionnaire import (
     TextItem,
     YesNoItem,
 )
-from kiosk.text import LocalText
+from kiosk.questionnaire.text import LocalText
 
 
 def questionnaire_resource(questionnaire: Questionnaire) -> Resource:

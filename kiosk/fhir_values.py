@@ -9,9 +9,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from kiosk.body_map import REGIONS_BY_ID
 from kiosk.intake import QuestionnairePin
-from kiosk.questionnaire import (
+from kiosk.questionnaire.body_map import REGIONS_BY_ID
+from kiosk.questionnaire.model import (
     BodyMapItem,
     ChoiceItemBase,
     DateItem,
@@ -24,7 +24,7 @@ from kiosk.questionnaire import (
     TextItem,
     YesNoItem,
 )
-from kiosk.text import LocalText, localize
+from kiosk.questionnaire.text import LocalText, localize
 
 Resource = dict[str, Any]
 

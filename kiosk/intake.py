@@ -9,8 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kiosk.ids import new_record_id, new_short_code
-from kiosk.logic import Flag, evaluate
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.logic import Flag, evaluate
+from kiosk.questionnaire.model import Questionnaire
 
 Status = Literal["draft", "submitted", "reviewed"]
 STATUSES: tuple[Status, ...] = ("draft", "submitted", "reviewed")

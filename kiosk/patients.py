@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from kiosk.questionnaire import Questionnaire, Role
+from kiosk.questionnaire.model import Questionnaire, Role
 
 # Letters that Unicode decomposition leaves whole, read as the plain letters a patient
 # typing on another keyboard would use ("Søren" and "Soren" are one person).

@@ -8,7 +8,7 @@ A draft without one cannot be checked, so it is never offered.
 
 from __future__ import annotations
 
-from kiosk.questionnaire import DateItem, Questionnaire
+from kiosk.questionnaire.model import DateItem, Questionnaire
 from kiosk.store import Draft
 
 MAX_TRIES = 3
@@ -26,15 +26,16 @@ class BirthDateCheck:
     @classmethod
     def for_draft(cls, draft: Draft, questionnaire: Questionnaire) -> BirthDateCheck | None:
         """The check for ``draft``, or None when it holds no date of birth to check against."""
-        item = questionnaire.item_with_role("birth_date")  # a date item (kiosk.checks)
+        item = questionnaire.item_with_role("birth_date")  # a date item (the checks see to it)
         if not isinstance(item, DateItem):
             return None
         given = draft.answers.get(item.id)
         return cls(item, given) if isinstance(given, str) and given else None
 
     def attempt(self, birth_date: str) -> bool:
-        """Whether ``birth_date`` (as ``kiosk.answers`` cleans a date: YYYY-MM-DD) is the
-        draft's; a wrong one uses up a try, and no answer is right once none are left."""
+        """Whether ``birth_date`` (as ``kiosk.questionnaire.answers`` cleans a date:
+        YYYY-MM-DD) is the draft's; a wrong one uses up a try, and no answer is right once
+        none are left."""
         if self.tries_left <= 0:
             return False
         if birth_date == self._birth_date:

@@ -23,7 +23,7 @@ from tinydb.table import Document
 
 from kiosk.intake import Intake, QuestionnairePin
 from kiosk.patients import identity, link_key
-from kiosk.questionnaire import Questionnaire, content_digest
+from kiosk.questionnaire.model import Questionnaire, content_digest
 from kiosk.storage import audit, backup, check, patients, records
 from kiosk.storage.derived import DERIVED
 from kiosk.storage.errors import (

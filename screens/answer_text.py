@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.body_map import region_label
-from kiosk.questionnaire import (
+from kiosk.questionnaire.body_map import region_label
+from kiosk.questionnaire.model import (
     ActivitiesItem,
     BodyMapItem,
     ChoiceItemBase,
@@ -20,7 +20,8 @@ from screens.strings import text
 
 
 def answer_text(item: Item, value: Any, questionnaire: Questionnaire, language: str) -> str:
-    """``value`` (already checked by ``kiosk.logic``) as words; "(not answered)" when empty."""
+    """``value`` (already checked by ``kiosk.questionnaire.logic``) as words;
+    "(not answered)" when empty."""
     if value is None or value == [] or value == "":
         return text("not_answered", language)
     if isinstance(item, YesNoItem):

@@ -397,7 +397,8 @@ class KioskApp(App[None]):
         return self.store.get_intake(intake.id)  # the store may have changed the short code
 
     async def _show_first_problem(self, problems: dict[str, str]) -> None:
-        """A submit that ``kiosk.logic`` refuses goes to the section of the first problem."""
+        """A submit that ``kiosk.questionnaire.logic`` refuses goes to the section of the
+        first problem."""
         assert self.check_in is not None
         for index, section in enumerate(self.check_in.questionnaire.sections):
             if any(item.id in problems for item in section.items):

@@ -2,7 +2,7 @@
 
 The screens keep every answer here (and nowhere else), so clearing a check-in
 is one assignment. The rules (what is shown, what is valid) are asked of
-``kiosk.logic``; nothing here re-implements them.
+``kiosk.questionnaire.logic``; nothing here re-implements them.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.answers import is_empty
 from kiosk.intake import QuestionnairePin
-from kiosk.logic import Evaluation, evaluate, visible_items
-from kiosk.questionnaire import Item, Questionnaire, Section
+from kiosk.questionnaire.answers import is_empty
+from kiosk.questionnaire.logic import Evaluation, evaluate, visible_items
+from kiosk.questionnaire.model import Item, Questionnaire, Section
 from kiosk.store import Draft
 
 DRAFT_MAX_AGE = dt.timedelta(minutes=30)
@@ -54,7 +54,7 @@ class CheckIn:
         return self.questionnaire.sections[self.section_index]
 
     def checked(self) -> Evaluation:
-        """The answers as ``kiosk.logic`` reads them: normalized, hidden ones dropped.
+        """The answers as ``kiosk.questionnaire.logic`` reads them: normalized, hidden ones dropped.
 
         Kept until an answer changes, so a Next evaluates the answers once, not once
         per question it asks (what is shown, what comes next, what the draft holds).
@@ -65,7 +65,8 @@ class CheckIn:
 
     def section_problems(self, section: Section) -> dict[str, str]:
         """What is wrong with the shown items of ``section``, in question order (as
-        ``kiosk.logic.section_problems`` finds, from the evaluation a Next goes on with)."""
+        ``kiosk.questionnaire.logic.section_problems`` finds, from the evaluation a Next
+        goes on with)."""
         ids = {item.id for item in section.items}
         return {item_id: problem for item_id, problem in self.checked().problems.items()
                 if item_id in ids}

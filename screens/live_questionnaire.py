@@ -25,7 +25,7 @@ import kiosk
 from kiosk.errors import KioskError
 
 if TYPE_CHECKING:  # pydantic loads only when a questionnaire is read, after the first paint
-    from kiosk.questionnaire import Questionnaire
+    from kiosk.questionnaire.model import Questionnaire
 
 Stamp = tuple[int, int]  # (mtime in ns, size): cheap to read, changes with every save
 # Why a questionnaire that validates still cannot be offered on this kiosk (None: it can).
@@ -33,7 +33,8 @@ Check = Callable[["Questionnaire"], "str | None"]
 CACHE_FOLDER = "cache"
 # The code that decides what a file means and whether it is valid: a change to it
 # makes every cached questionnaire stale.
-_FORMAT_CODE = ("questionnaire.py", "loader.py", "checks.py", "expressions.py", "text.py")
+_FORMAT_CODE = tuple(f"questionnaire/{name}.py" for name in (
+    "model", "loader", "checks", "expressions", "text"))
 
 
 class QuestionnaireFileError(KioskError):
@@ -72,7 +73,7 @@ def _cache_prefix(file: Path) -> str:
 
 
 def _cached(cache_dir: Path, prefix: str, key: str) -> Questionnaire | None:
-    from kiosk.questionnaire import Questionnaire
+    from kiosk.questionnaire.model import Questionnaire
 
     try:
         return Questionnaire.model_validate_json(
@@ -125,7 +126,7 @@ class LiveQuestionnaire:
             questionnaire = _cached(cache_dir / CACHE_FOLDER, _cache_prefix(file), key) \
                 if key else None
         if questionnaire is None:
-            from kiosk.loader import read_questionnaire  # only when there is no cache
+            from kiosk.questionnaire.loader import read_questionnaire  # only when there is no cache
 
             result = read_questionnaire(file)
             if result.questionnaire is None:
@@ -145,7 +146,7 @@ class LiveQuestionnaire:
         if stamp == self.stamp:
             return False
         self.stamp = stamp
-        from kiosk.loader import read_questionnaire
+        from kiosk.questionnaire.loader import read_questionnaire
 
         result = read_questionnaire(self.path)
         if result.questionnaire is None:

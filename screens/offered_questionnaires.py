@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.text import LocalText
+from kiosk.questionnaire.text import LocalText
 from screens.live_questionnaire import (  # (the file's stamp, as LiveQuestionnaire takes it)
     LiveQuestionnaire,
     QuestionnaireFileError,
@@ -37,7 +37,7 @@ from screens.welcome_card import Choice
 
 if TYPE_CHECKING:
     from kiosk.intake import QuestionnairePin
-    from kiosk.questionnaire import Questionnaire
+    from kiosk.questionnaire.model import Questionnaire
 
 CASES_SUFFIX = ".cases.yaml"  # questionnaire test cases beside a questionnaire file
 
@@ -51,7 +51,9 @@ def is_cases_file(path: Path) -> bool:
 
 def missing_roles(questionnaire: Questionnaire) -> str | None:
     """Why a kiosk offering several files cannot offer this one (None: it can)."""
-    from kiosk.checks import IDENTITY_ROLES  # (pydantic: loaded after the first paint)
+    from kiosk.questionnaire.checks import (
+        IDENTITY_ROLES,  # (pydantic: loaded after the first paint)
+    )
 
     missing = [f"role: {role}" for role in IDENTITY_ROLES
                if questionnaire.item_with_role(role) is None]

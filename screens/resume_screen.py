@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.resume_check import BirthDateCheck
 from screens.strings import text
 from screens.widgets.date_item import DateItemWidget

@@ -3,7 +3,7 @@
 A page holds one widget per item (in a slot it can hide) and keeps the check-in's
 answers in step with them: ``show_if`` is re-read when a deciding answer changes,
 a follow-up that disappears takes its answer with it, and Next asks
-``kiosk.logic`` what is wrong.
+``kiosk.questionnaire.logic`` what is wrong.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
-from kiosk.answers import is_empty
-from kiosk.expressions import parse_expression
-from kiosk.questionnaire import Item, Section
+from kiosk.questionnaire.answers import is_empty
+from kiosk.questionnaire.expressions import parse_expression
+from kiosk.questionnaire.model import Item, Section
 from screens.check_in import CheckIn
 from screens.widgets.item_factory import widget_for
 from screens.widgets.item_widget import ItemWidget
@@ -92,7 +92,7 @@ class SectionPage(VerticalScroll, can_focus=False):
                 self.remember(item.id, self.widgets[item.id].value)
 
     def problems(self) -> dict[str, str]:
-        """What ``kiosk.logic`` finds wrong with this section, in question order."""
+        """What ``kiosk.questionnaire.logic`` finds wrong with this section, in question order."""
         self.collect()
         return self.check_in.section_problems(self.section)
 

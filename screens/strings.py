@@ -6,7 +6,7 @@ A language the kiosk has no words for falls back to English.
 
 from __future__ import annotations
 
-from kiosk.text import localize
+from kiosk.questionnaire.text import localize
 
 _TEXTS: dict[str, dict[str, str]] = {
     # Welcome

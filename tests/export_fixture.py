@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.loader import parse_questionnaire
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.loader import parse_questionnaire
+from kiosk.questionnaire.model import Questionnaire
 
 EVERY_TYPE_YAML = """
 id: every_type-check

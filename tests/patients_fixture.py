@@ -12,8 +12,8 @@ from typing import Any
 from test_store_helpers import SMALL_QUESTIONNAIRE, answers
 
 from kiosk.intake import Intake, build_intake
-from kiosk.loader import load_questionnaire
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.loader import load_questionnaire
+from kiosk.questionnaire.model import Questionnaire
 
 ROLES_QUESTIONNAIRE = SMALL_QUESTIONNAIRE.replace("id: small-intake", "id: small-visit").replace(
     """        label: Your full name

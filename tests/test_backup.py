@@ -25,7 +25,7 @@ from test_store_helpers import (
 )
 
 from kiosk.intake import QuestionnairePin
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.storage.backup import backed_up_files, restore_backup, verify_backup
 from kiosk.storage.errors import StoreError
 from kiosk.store import AuditEvent, Draft, Store

@@ -9,11 +9,11 @@ import pytest
 from answers_fixture import PATIENT_NAME, SAFETY_NO, complete_answers
 
 from kiosk.intake import InvalidAnswers, build_intake
-from kiosk.loader import load_questionnaire, read_questionnaire
-from kiosk.logic import compute_scores, raised_flags, visible_items
-from kiosk.messages import message
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
-from kiosk.questionnaire import (
+from kiosk.questionnaire.loader import load_questionnaire, read_questionnaire
+from kiosk.questionnaire.logic import compute_scores, raised_flags, visible_items
+from kiosk.questionnaire.messages import message
+from kiosk.questionnaire.model import (
     ITEM_TYPES,
     ActivitiesItem,
     ChoiceItemBase,

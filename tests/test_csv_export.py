@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from kiosk.csv_export import FORMULA_STARTS, csv_bytes, defuse
 from kiosk.intake import Intake, build_intake
-from kiosk.loader import parse_questionnaire
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.loader import parse_questionnaire
+from kiosk.questionnaire.model import Questionnaire
 
 
 @pytest.fixture(scope="module")

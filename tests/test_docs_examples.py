@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from kiosk.body_map import REGIONS
-from kiosk.loader import parse_questionnaire
-from kiosk.questionnaire import (
+from kiosk.questionnaire.body_map import REGIONS
+from kiosk.questionnaire.loader import parse_questionnaire
+from kiosk.questionnaire.model import (
     ITEM_TYPES,
     Coding,
     FlagRule,

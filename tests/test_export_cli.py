@@ -19,8 +19,8 @@ from answers_fixture import PATIENT_NAME, complete_answers
 from fhir_checks import validate
 
 from kiosk.intake import build_intake
-from kiosk.loader import load_questionnaire
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
+from kiosk.questionnaire.loader import load_questionnaire
 from kiosk.store import Store
 
 KIOSK = Path(sys.executable).parent / "kiosk"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.expressions import ExpressionError, parse_expression
+from kiosk.questionnaire.expressions import ExpressionError, parse_expression
 
 ANSWERS = {
     "blood_thinners": True,

@@ -17,12 +17,12 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir_checks import check_response_matches, plain, questionnaire_items, validate
 
 from kiosk import fhir
-from kiosk.body_map import REGIONS_BY_ID
-from kiosk.expressions import parse_expression
 from kiosk.intake import Intake, build_intake
-from kiosk.loader import load_questionnaire
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.body_map import REGIONS_BY_ID
+from kiosk.questionnaire.expressions import parse_expression
+from kiosk.questionnaire.loader import load_questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 
 LOINC = "http://loinc.org"

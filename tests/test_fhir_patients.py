@@ -14,7 +14,7 @@ from test_store_helpers import intake, small_questionnaire
 
 from kiosk import fhir
 from kiosk.intake import Intake
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 
 PATIENT_SYSTEM = "urn:intake-kiosk:patient"

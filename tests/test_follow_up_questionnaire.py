@@ -12,11 +12,11 @@ from answers_fixture import complete_answers
 from follow_up_fixture import FOLLOW_UP, FOLLOW_UP_NO, nothing_to_report
 
 from kiosk.intake import InvalidAnswers, build_intake
-from kiosk.loader import load_questionnaire, read_questionnaire
-from kiosk.logic import visible_items
-from kiosk.messages import message
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
-from kiosk.questionnaire import (
+from kiosk.questionnaire.loader import load_questionnaire, read_questionnaire
+from kiosk.questionnaire.logic import visible_items
+from kiosk.questionnaire.messages import message
+from kiosk.questionnaire.model import (
     ActivitiesItem,
     ChoiceItemBase,
     DateItem,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.loader import QuestionnaireError, load_questionnaire, read_questionnaire
+from kiosk.questionnaire.loader import QuestionnaireError, load_questionnaire, read_questionnaire
 
 HEADER = """\
 id: test-intake

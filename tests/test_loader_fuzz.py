@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from kiosk.loader import parse_questionnaire
-from kiosk.questionnaire import ITEM_TYPES
+from kiosk.questionnaire.loader import parse_questionnaire
+from kiosk.questionnaire.model import ITEM_TYPES
 
 KEYS = ["id", "type", "label", "required", "show_if", "flags", "options", "min", "max",
         "when", "level", "message", "items", "title", "version", "sections", "languages",

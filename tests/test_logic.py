@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.intake import InvalidAnswers, build_intake
-from kiosk.loader import load_questionnaire
-from kiosk.logic import evaluate, raised_flags, section_problems, visible_items
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.loader import load_questionnaire
+from kiosk.questionnaire.logic import evaluate, raised_flags, section_problems, visible_items
+from kiosk.questionnaire.model import Questionnaire
 
 SMALL = """
 id: small-intake

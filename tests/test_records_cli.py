@@ -11,8 +11,8 @@ from answers_fixture import complete_answers
 from test_store_helpers import answers, intake, kiosk, write_small_questionnaire
 
 from kiosk.intake import Intake, build_intake
-from kiosk.loader import load_questionnaire
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
+from kiosk.questionnaire.loader import load_questionnaire
 from kiosk.store import Store
 
 

@@ -14,8 +14,8 @@ from patients_fixture import ROLES_QUESTIONNAIRE, visit
 from test_store_helpers import kiosk
 
 from kiosk.intake import Intake
-from kiosk.loader import load_questionnaire
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.loader import load_questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "clinician-guide.md"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from follow_up_fixture import FOLLOW_UP
 
-from kiosk.checks import identity_warnings
-from kiosk.loader import load_questionnaire, read_questionnaire
 from kiosk.paths import BUNDLED_QUESTIONNAIRE, REPO_ROOT
+from kiosk.questionnaire.checks import identity_warnings
+from kiosk.questionnaire.loader import load_questionnaire, read_questionnaire
 
 HEADER = """\
 id: roles-check

@@ -19,9 +19,9 @@ from kiosk import fhir
 from kiosk.commands.records import answer_text as records_text
 from kiosk.csv_export import csv_bytes
 from kiosk.intake import Intake, build_intake
-from kiosk.loader import load_questionnaire, read_questionnaire
-from kiosk.logic import visible_items
-from kiosk.questionnaire import Questionnaire, ScaleItem, scale_point
+from kiosk.questionnaire.loader import load_questionnaire, read_questionnaire
+from kiosk.questionnaire.logic import visible_items
+from kiosk.questionnaire.model import Questionnaire, ScaleItem, scale_point
 from kiosk.viewer.answer_html import answer
 from kiosk.viewer.questionnaire_layout import lay_out
 from screens.answer_text import answer_text as review_text

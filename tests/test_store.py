@@ -12,8 +12,8 @@ import pytest
 from test_store_helpers import answers, intake, small_questionnaire
 
 from kiosk.intake import QuestionnairePin, build_intake
-from kiosk.loader import load_questionnaire
-from kiosk.questionnaire import Questionnaire, content_digest
+from kiosk.questionnaire.loader import load_questionnaire
+from kiosk.questionnaire.model import Questionnaire, content_digest
 from kiosk.storage import files
 from kiosk.store import AuditEvent, Draft, RecordNotFound, Store, StoreError
 

@@ -13,7 +13,7 @@ import pytest
 from test_store_helpers import intake, kiosk, small_questionnaire
 
 from kiosk.intake import Intake, QuestionnairePin
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.storage.layout import bucket
 from kiosk.store import AuditEvent, Draft, Store, StoreDamaged
 

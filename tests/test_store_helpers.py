@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.intake import Intake, build_intake
-from kiosk.loader import load_questionnaire
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.loader import load_questionnaire
+from kiosk.questionnaire.model import Questionnaire
 
 SMALL_QUESTIONNAIRE = """\
 id: small-intake
@@ -117,7 +117,7 @@ WORKER = textwrap.dedent('''
     import os, sys, time
     from pathlib import Path
     from kiosk.intake import QuestionnairePin, build_intake
-    from kiosk.loader import load_questionnaire
+    from kiosk.questionnaire.loader import load_questionnaire
     from kiosk.store import AuditEvent, Draft, Store
 
     data, questionnaire_path, action = sys.argv[1:4]

@@ -16,7 +16,7 @@ from patients_fixture import roles_questionnaire, visit
 from test_store_helpers import intake, small_questionnaire
 
 from kiosk.patients import identity, link_key, normalized_name
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.storage import records
 from kiosk.storage.layout import INDEX
 from kiosk.store import Store, StoreError

@@ -20,8 +20,8 @@ from test_store_helpers import (
     write_small_questionnaire,
 )
 
-from kiosk.loader import load_questionnaire
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.loader import load_questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import AuditEvent, Draft, Store
 
 CRASH_ROUNDS = 40

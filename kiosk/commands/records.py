@@ -13,11 +13,11 @@ import datetime as dt
 import json
 from typing import Any
 
-from kiosk.body_map import region_label
 from kiosk.commands.arguments import add_day_range, cli_actor
 from kiosk.intake import STATUSES, Intake
 from kiosk.paths import resolve_data_dir
-from kiosk.questionnaire import (
+from kiosk.questionnaire.body_map import region_label
+from kiosk.questionnaire.model import (
     ActivitiesItem,
     BodyMapItem,
     ChoiceItemBase,
@@ -29,8 +29,8 @@ from kiosk.questionnaire import (
     ScaleItem,
     YesNoItem,
 )
+from kiosk.questionnaire.text import clean_patient_text
 from kiosk.store import AuditEvent, Store
-from kiosk.text import clean_patient_text
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -21,9 +21,9 @@ from kiosk.config import load_settings
 from kiosk.errors import KioskError
 from kiosk.intake import Intake, InvalidAnswers, build_intake
 from kiosk.link import check_public_url, clinician_link, default_public_url
-from kiosk.loader import QuestionnaireError, load_questionnaire
 from kiosk.paths import BUNDLED_QUESTIONNAIRE, resolve_data_dir
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.loader import QuestionnaireError, load_questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 
 MAX_ANSWERS_BYTES = 200_000_000

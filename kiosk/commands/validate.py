@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from kiosk.loader import read_questionnaire
+from kiosk.questionnaire.loader import read_questionnaire
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

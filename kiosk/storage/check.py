@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kiosk.questionnaire import Questionnaire, content_digest
+from kiosk.questionnaire.model import Questionnaire, content_digest
 from kiosk.settings_sources import CONFIG_FILE
 from kiosk.storage import audit, records
 from kiosk.storage.derived import DERIVED, DerivedIndex, Problem, RecordScan, move_aside

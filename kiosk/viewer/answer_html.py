@@ -14,9 +14,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from kiosk.body_map import region_label
 from kiosk.intake import Intake
-from kiosk.questionnaire import ScaleItem
+from kiosk.questionnaire.body_map import region_label
+from kiosk.questionnaire.model import ScaleItem
 from kiosk.viewer.questionnaire_layout import ItemLayout
 
 _PSFS_HEAD = ('<thead><tr><th scope="col">Activity</th>'

@@ -1,4 +1,5 @@
-"""The body map as the clinician sees it: front and back views on kiosk.body_map's shared grid.
+"""The body map as the clinician sees it: front and back views on the shared grid of
+kiosk.questionnaire.body_map.
 
 This module only lays the figure out; ``templates/_body_map.html`` draws it as inline SVG,
 so the phone shows the same regions the patient touched on the kiosk.
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from kiosk.body_map import GRID_HEIGHT, GRID_WIDTH, REGIONS, BodyRegion
+from kiosk.questionnaire.body_map import GRID_HEIGHT, GRID_WIDTH, REGIONS, BodyRegion
 
 MARGIN = 2  # grid units around each figure for its side letters
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kiosk.intake import Flag, Intake
-from kiosk.questionnaire import FlagLevel, Role
+from kiosk.questionnaire.model import FlagLevel, Role
 from kiosk.viewer.questionnaire_layout import QuestionnaireLayout
 from kiosk.viewer.urgency import FLAG_HEADINGS, URGENCY
 

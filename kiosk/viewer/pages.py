@@ -17,7 +17,7 @@ from aiohttp import web
 from kiosk.fhir import record_bundle, to_json
 from kiosk.ids import looks_like_record_id, looks_like_short_code
 from kiosk.intake import Intake
-from kiosk.questionnaire import ConsentItem
+from kiosk.questionnaire.model import ConsentItem
 from kiosk.store import RecordNotFound
 from kiosk.viewer.audit_log import Shown
 from kiosk.viewer.auth import require_session, see_other

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from kiosk.questionnaire import (
+from kiosk.questionnaire.model import (
     ActivitiesItem,
     BodyMapItem,
     ChoiceItemBase,

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from kiosk.body_map import region_label
 from kiosk.intake import Intake
-from kiosk.logic import visible_items
+from kiosk.questionnaire.body_map import region_label
+from kiosk.questionnaire.logic import visible_items
 from kiosk.viewer.answer_html import answer, local_time
 from kiosk.viewer.body_map_svg import BodyMapView, body_map_views
 from kiosk.viewer.questionnaire_layout import QuestionnaireLayout, is_pain_detail

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from kiosk.questionnaire import ActivitiesItem, Questionnaire, ScaleItem
+from kiosk.questionnaire.model import ActivitiesItem, Questionnaire, ScaleItem
 from kiosk.viewer.course import Visit, short_day
 
 PAIN_CODE = ("http://loinc.org", "72514-3")

@@ -9,7 +9,7 @@ goes through :data:`URGENCY`.
 
 from __future__ import annotations
 
-from kiosk.questionnaire import FlagLevel
+from kiosk.questionnaire.model import FlagLevel
 
 URGENCY: tuple[FlagLevel, ...] = ("stop", "refer", "caution", "note")
 

@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button
 
-from kiosk.questionnaire import ActivitiesItem
-from kiosk.text import strip_controls
+from kiosk.questionnaire.model import ActivitiesItem
+from kiosk.questionnaire.text import strip_controls
 from screens.widgets.activity_row import ActivityEntry, ActivityRow
 from screens.widgets.item_widget import ItemWidget
 from screens.widgets.plain import stylesheet

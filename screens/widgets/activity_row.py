@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from kiosk.questionnaire import ActivitiesItem
+from kiosk.questionnaire.model import ActivitiesItem
 from screens.widgets.patient_input import PatientInput
 from screens.widgets.plain import plain, stylesheet
 from screens.widgets.rating_strip import RatingStrip

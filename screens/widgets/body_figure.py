@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from kiosk.body_map import GRID_HEIGHT, GRID_WIDTH, REGIONS_BY_ID, BodyRegion, View
+from kiosk.questionnaire.body_map import GRID_HEIGHT, GRID_WIDTH, REGIONS_BY_ID, BodyRegion, View
 from screens.widgets.body_map_layout import (
     CELL_WIDTH,
     FIGURE_WIDTH,

@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from kiosk.body_map import REGIONS_BY_ID, View
-from kiosk.questionnaire import BodyMapItem
+from kiosk.questionnaire.body_map import REGIONS_BY_ID, View
+from kiosk.questionnaire.model import BodyMapItem
 from screens.widgets.body_figure import BodyFigure
 from screens.widgets.body_map_layout import FIGURE_WIDTH, BodyLayout
 from screens.widgets.item_widget import ItemWidget
@@ -18,7 +18,8 @@ from screens.widgets.wording import word
 
 
 class BodyMapItemWidget(ItemWidget):
-    """Answer shape: ``list[str]`` of region ids in :data:`kiosk.body_map.REGIONS` order."""
+    """Answer shape: ``list[str]`` of region ids in
+    :data:`kiosk.questionnaire.body_map.REGIONS` order."""
 
     DEFAULT_CSS = stylesheet(__file__, "body_map_item.tcss")
     item: BodyMapItem

@@ -1,6 +1,6 @@
 """Where each body-map region sits on screen, and which region is next in a direction.
 
-Both views of :mod:`kiosk.body_map`'s shared grid side by side, each grid cell two
+Both views of :mod:`kiosk.questionnaire.body_map`'s shared grid side by side, each grid cell two
 characters wide (terminal cells are about twice as tall as wide). Pure geometry,
 no Textual, so the widget's drawing, tapping and arrow keys agree.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from kiosk.body_map import GRID_HEIGHT, GRID_WIDTH, REGIONS, BodyRegion, View
+from kiosk.questionnaire.body_map import GRID_HEIGHT, GRID_WIDTH, REGIONS, BodyRegion, View
 
 CELL_WIDTH = 2
 VIEW_WIDTH = GRID_WIDTH * CELL_WIDTH  # 32 columns

@@ -8,15 +8,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from kiosk.answers import AnswerProblem, normalize_answer
-from kiosk.text import strip_controls
+from kiosk.questionnaire.answers import AnswerProblem, normalize_answer
+from kiosk.questionnaire.text import strip_controls
 from screens.widgets.item_widget import ItemWidget
 from screens.widgets.patient_input import PatientInput
 from screens.widgets.plain import plain, stylesheet
 
 
 class CheckedInputWidget(ItemWidget):
-    """A box whose text ``kiosk.answers`` reads; its message shows when the patient moves on.
+    """A box whose text ``kiosk.questionnaire.answers`` reads; its message shows when the
+    patient moves on.
 
     ``value`` is the answer the core made of the text, or the text itself when the
     core cannot read it (so the section's check reports the same message).

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
-from kiosk.questionnaire import ConsentItem
-from kiosk.text import strip_controls
+from kiosk.questionnaire.model import ConsentItem
+from kiosk.questionnaire.text import strip_controls
 from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_list import ChoiceList
 from screens.widgets.item_widget import ItemWidget
@@ -19,7 +19,7 @@ from screens.widgets.patient_input import PatientInput
 from screens.widgets.plain import plain, stylesheet
 from screens.widgets.wording import word
 
-NAME_MAX_LENGTH = 200  # what kiosk.answers accepts for a signature
+NAME_MAX_LENGTH = 200  # what kiosk.questionnaire.answers accepts for a signature
 
 
 class ConsentItemWidget(ItemWidget):

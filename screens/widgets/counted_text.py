@@ -6,8 +6,8 @@ from typing import Any
 
 from textual.widgets import Static
 
-from kiosk.questionnaire import LongTextItem, TextItem
-from kiosk.text import strip_controls
+from kiosk.questionnaire.model import LongTextItem, TextItem
+from kiosk.questionnaire.text import strip_controls
 from screens.widgets.item_widget import ItemWidget
 from screens.widgets.plain import plain
 from screens.widgets.wording import word

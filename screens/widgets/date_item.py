@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.questionnaire import DateItem
+from kiosk.questionnaire.model import DateItem
 from screens.widgets.checked_input import CheckedInputWidget
 from screens.widgets.wording import word
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from kiosk.questionnaire import InfoItem
+from kiosk.questionnaire.model import InfoItem
 from screens.widgets.item_widget import ItemWidget
 from screens.widgets.plain import plain
 

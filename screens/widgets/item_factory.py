@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.questionnaire import Item, Questionnaire
+from kiosk.questionnaire.model import Item, Questionnaire
 from screens.widgets.activities_item import ActivitiesItemWidget
 from screens.widgets.body_map_item import BodyMapItemWidget
 from screens.widgets.consent_item import ConsentItemWidget

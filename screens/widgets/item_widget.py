@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from kiosk.questionnaire import Item, Questionnaire
+from kiosk.questionnaire.model import Item, Questionnaire
 from screens.widgets.plain import plain, stylesheet
 
 
@@ -65,7 +65,8 @@ class ItemWidget(Widget):
 
     @property
     def value(self) -> Any:
-        """The current raw answer (``None`` when unanswered); checked by ``kiosk.logic``."""
+        """The current raw answer (``None`` when unanswered); checked by
+        ``kiosk.questionnaire.logic``."""
         raise NotImplementedError
 
     def show_problem(self, message: str | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import TextArea
 
-from kiosk.questionnaire import LongTextItem
+from kiosk.questionnaire.model import LongTextItem
 from screens.widgets.counted_text import CountedTextWidget
 from screens.widgets.patient_input import PatientTextArea
 from screens.widgets.plain import stylesheet

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 
-from kiosk.questionnaire import MultiChoiceItem
+from kiosk.questionnaire.model import MultiChoiceItem
 from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_list import ChoiceList
 from screens.widgets.item_widget import ItemWidget

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.questionnaire import NumberItem
+from kiosk.questionnaire.model import NumberItem
 from screens.widgets.checked_input import CheckedInputWidget
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import EditResult, Location
 
-from kiosk.text import strip_controls
+from kiosk.questionnaire.text import strip_controls
 
 
 class PatientInput(Input):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.content import Content
 
-from kiosk.text import strip_controls
+from kiosk.questionnaire.text import strip_controls
 
 
 def plain(text: str | None, multiline: bool = False) -> Content:

@@ -14,7 +14,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from kiosk.questionnaire import scale_point
+from kiosk.questionnaire.model import scale_point
 from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_row import ChoiceRow
 from screens.widgets.plain import plain, stylesheet

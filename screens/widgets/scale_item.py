@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 
-from kiosk.questionnaire import ScaleItem
+from kiosk.questionnaire.model import ScaleItem
 from screens.widgets.item_widget import ItemWidget
 from screens.widgets.rating_strip import RatingStrip
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 
-from kiosk.questionnaire import SingleChoiceItem
+from kiosk.questionnaire.model import SingleChoiceItem
 from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_list import ChoiceList
 from screens.widgets.item_widget import ItemWidget

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from kiosk.questionnaire import TextItem
+from kiosk.questionnaire.model import TextItem
 from screens.widgets.counted_text import CountedTextWidget
 from screens.widgets.patient_input import PatientInput
 from screens.widgets.plain import stylesheet

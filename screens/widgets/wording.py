@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.text import localize
+from kiosk.questionnaire.text import localize
 
 _WORDS: dict[str, dict[str, str]] = {
     "yes": {"en": "Yes", "es": "Sí"},

@@ -7,7 +7,7 @@ from typing import Any
 from textual import events
 from textual.app import ComposeResult
 
-from kiosk.questionnaire import YesNoItem
+from kiosk.questionnaire.model import YesNoItem
 from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.choice_row import ChoiceRow
 from screens.widgets.item_widget import ItemWidget

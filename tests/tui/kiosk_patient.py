@@ -18,8 +18,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Input, TextArea
 
-from kiosk.body_map import REGIONS_BY_ID
-from kiosk.questionnaire import (
+from kiosk.questionnaire.body_map import REGIONS_BY_ID
+from kiosk.questionnaire.model import (
     ActivitiesItem,
     BodyMapItem,
     ConsentItem,

@@ -1,4 +1,5 @@
-"""A check-in's own view of a section's problems agrees with kiosk.logic's, for any answers."""
+"""A check-in's own view of a section's problems agrees with kiosk.questionnaire.logic's,
+for any answers."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import Any
 import pytest
 from answers_fixture import complete_answers
 
-from kiosk.loader import load_questionnaire
-from kiosk.logic import section_problems
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
+from kiosk.questionnaire.loader import load_questionnaire
+from kiosk.questionnaire.logic import section_problems
 from screens.check_in import CheckIn
 
 QUESTIONNAIRE = load_questionnaire(BUNDLED_QUESTIONNAIRE)

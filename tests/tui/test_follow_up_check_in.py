@@ -11,7 +11,7 @@ from follow_up_fixture import FOLLOW_UP, nothing_to_report
 from kiosk_patient import Patient
 from kiosk_setup import SHORT_CODE
 
-from kiosk.logic import raised_flags
+from kiosk.questionnaire.logic import raised_flags
 from screens.done_screen import DoneScreen
 from screens.review_screen import ReviewScreen
 from screens.widgets.rating_strip import RatingStrip

@@ -19,8 +19,8 @@ from kiosk_setup import (
 
 from kiosk.intake import Flag
 from kiosk.link import clinician_link
-from kiosk.logic import raised_flags
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
+from kiosk.questionnaire.logic import raised_flags
 from kiosk.store import StoreError
 from screens.done_screen import DoneScreen
 from screens.review_screen import ReviewScreen

@@ -8,7 +8,7 @@ from textual.geometry import Offset
 from textual.widgets import Button
 from widget_harness import find_text, screen_cells, screen_lines
 
-from kiosk.body_map import REGIONS, REGIONS_BY_ID
+from kiosk.questionnaire.body_map import REGIONS, REGIONS_BY_ID
 from screens.widgets.body_figure import CHOSEN_CELL, BodyFigure
 from screens.widgets.body_map_layout import FIGURE_WIDTH, VIEW_WIDTH, BodyLayout
 

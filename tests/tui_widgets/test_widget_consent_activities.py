@@ -7,8 +7,8 @@ import datetime as dt
 from textual.widgets import Button
 from widget_harness import find_text, tile_centre
 
-from kiosk.logic import evaluate
-from kiosk.messages import message
+from kiosk.questionnaire.logic import evaluate
+from kiosk.questionnaire.messages import message
 from screens.widgets.activity_row import ActivityRow
 from screens.widgets.choice_list import ChoiceList
 from screens.widgets.choice_row import ChoiceRow

@@ -7,7 +7,7 @@ import datetime as dt
 from textual.widgets import Static
 from widget_harness import screen_cells
 
-from kiosk.questionnaire import ITEM_TYPES
+from kiosk.questionnaire.model import ITEM_TYPES
 from screens.widgets.info_item import InfoItemWidget
 from screens.widgets.item_factory import WIDGETS
 from screens.widgets.item_widget import ItemWidget

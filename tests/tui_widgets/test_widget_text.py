@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 from widget_harness import find_text
 
-from kiosk.messages import message
+from kiosk.questionnaire.messages import message
 from screens.widgets.patient_input import PatientInput, PatientTextArea
 
 NAME = {"id": "name", "type": "text", "label": "Your full name", "max_length": 12}

@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Offset, Region
 
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from screens.widgets.choice_group import ChoiceGroup
 from screens.widgets.item_factory import widget_for
 from screens.widgets.item_widget import ItemWidget

@@ -23,9 +23,9 @@ import pytest
 from answers_fixture import complete_answers
 
 from kiosk.intake import Intake, build_intake
-from kiosk.loader import read_questionnaire
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.loader import read_questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 from kiosk.viewer import RunningViewer, start_viewer
 from kiosk.viewer.accounts import StaffAccounts

@@ -20,7 +20,7 @@ import datetime as dt
 from typing import Any
 
 from kiosk.intake import Intake, build_intake
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 
 PATIENT = "Ana María López"

@@ -10,8 +10,8 @@ from answers_fixture import complete_answers
 from markupsafe import Markup
 
 from kiosk.intake import Intake, build_intake
-from kiosk.loader import read_questionnaire
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
+from kiosk.questionnaire.loader import read_questionnaire
 from kiosk.viewer.course import Visit, banner, standing_flags, todays_flags, visit_lines
 from kiosk.viewer.course_cache import CourseParts
 from kiosk.viewer.questionnaire_layout import lay_out

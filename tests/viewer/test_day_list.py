@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 from viewer.conftest import Browser, save_intake
 

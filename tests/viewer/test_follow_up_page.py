@@ -6,7 +6,7 @@ from __future__ import annotations
 from follow_up_fixture import FOLLOW_UP, nothing_to_report
 
 from kiosk.intake import build_intake
-from kiosk.loader import load_questionnaire
+from kiosk.questionnaire.loader import load_questionnaire
 from kiosk.store import Store
 from viewer.conftest import Browser
 

@@ -13,8 +13,8 @@ import pytest
 from follow_up_fixture import FOLLOW_UP, nothing_to_report
 
 from kiosk.intake import Intake, build_intake
-from kiosk.loader import load_questionnaire
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.loader import load_questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 from viewer.conftest import STAFF_NAME, Browser, ViewerServer, save_intake
 from viewer.course_fixture import COURSE, save_course, visit_intake

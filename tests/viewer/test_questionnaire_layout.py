@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 from kiosk.viewer.questionnaire_layout import QuestionnaireLayouts
 from viewer.conftest import Browser, save_intake

@@ -13,7 +13,7 @@ import pytest
 from markupsafe import Markup, escape
 
 from kiosk.intake import Intake
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 from kiosk.viewer.accounts import StaffAccounts
 from kiosk.viewer.record_cache import RecordCache

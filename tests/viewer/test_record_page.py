@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from markupsafe import escape
 
 from kiosk.intake import Intake
-from kiosk.questionnaire import Questionnaire
+from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 from viewer.conftest import STAFF_NAME, Browser, ViewerServer, save_intake
 

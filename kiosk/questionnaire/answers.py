@@ -8,9 +8,9 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from kiosk.body_map import REGIONS, REGIONS_BY_ID
-from kiosk.messages import message
-from kiosk.questionnaire import (
+from kiosk.questionnaire.body_map import REGIONS, REGIONS_BY_ID
+from kiosk.questionnaire.messages import message
+from kiosk.questionnaire.model import (
     ActivitiesItem,
     BodyMapItem,
     ConsentItem,
@@ -25,7 +25,7 @@ from kiosk.questionnaire import (
     TextItem,
     YesNoItem,
 )
-from kiosk.text import clean_patient_text
+from kiosk.questionnaire.text import clean_patient_text
 
 
 class AnswerProblem(ValueError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.text import localize
+from kiosk.questionnaire.text import localize
 
 _MESSAGES: dict[str, dict[str, str]] = {
     "required": {"en": "Please answer this question.",

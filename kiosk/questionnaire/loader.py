@@ -12,8 +12,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from kiosk.checks import Problem, check_questionnaire, identity_warnings
-from kiosk.questionnaire import ITEM_TYPES, Item, Questionnaire
+from kiosk.questionnaire.checks import Problem, check_questionnaire, identity_warnings
+from kiosk.questionnaire.model import ITEM_TYPES, Item, Questionnaire
 
 MAX_FILE_BYTES = 2_000_000
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")

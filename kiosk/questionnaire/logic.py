@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from kiosk.answers import AnswerProblem, normalize_answer
-from kiosk.expressions import Expression, parse_expression
-from kiosk.questionnaire import (
+from kiosk.questionnaire.answers import AnswerProblem, normalize_answer
+from kiosk.questionnaire.expressions import Expression, parse_expression
+from kiosk.questionnaire.model import (
     FLAG_LEVELS,
     ActivitiesItem,
     ChoiceItemBase,

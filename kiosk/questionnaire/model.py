@@ -1,7 +1,7 @@
 """The questionnaire format staff edit, as pydantic models: the single definition of it.
 
-A file is parsed by :mod:`kiosk.loader`; these models check its shape, and
-:func:`kiosk.checks.check_questionnaire` checks what spans several items.
+A file is parsed by :mod:`kiosk.questionnaire.loader`; these models check its shape, and
+:func:`kiosk.questionnaire.checks.check_questionnaire` checks what spans several items.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kiosk.text import LocalText, localize
+from kiosk.questionnaire.text import LocalText, localize
 
 FlagLevel = Literal["stop", "caution", "refer", "note"]
 FLAG_LEVELS: tuple[FlagLevel, ...] = ("stop", "caution", "refer", "note")
@@ -156,7 +156,7 @@ class DateItem(ItemBase):
 
 class BodyMapItem(ItemBase):
     type: Literal["body_map"]
-    regions: list[str] | None = None  # a subset of kiosk.body_map region ids; None = all
+    regions: list[str] | None = None  # a subset of the body_map module's region ids; None = all
 
 
 class ConsentItem(ItemBase):

@@ -9,9 +9,9 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.body_map import REGIONS_BY_ID
-from kiosk.expressions import Expression, ExpressionError, parse_expression
-from kiosk.questionnaire import (
+from kiosk.questionnaire.body_map import REGIONS_BY_ID
+from kiosk.questionnaire.expressions import Expression, ExpressionError, parse_expression
+from kiosk.questionnaire.model import (
     ActivitiesItem,
     BodyMapItem,
     ChoiceItemBase,
@@ -26,7 +26,7 @@ from kiosk.questionnaire import (
     TextItem,
     YesNoItem,
 )
-from kiosk.text import LocalText
+from kiosk.questionnaire.text import LocalText
 
 Path = tuple[str | int, ...]
 
