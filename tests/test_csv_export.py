@@ -11,8 +11,8 @@ from export_fixture import AWKWARD_NOTES, every_type_answers, every_type_questio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.csv_export import FORMULA_STARTS, csv_bytes, defuse
 from kiosk.intake import Intake, build_intake
+from kiosk.interop.csv_export import FORMULA_STARTS, csv_bytes, defuse
 from kiosk.questionnaire.loader import parse_questionnaire
 from kiosk.questionnaire.model import Questionnaire
 

@@ -16,8 +16,8 @@ from export_fixture import AWKWARD_NOTES, every_type_answers, every_type_questio
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir_checks import check_response_matches, plain, questionnaire_items, validate
 
-from kiosk import fhir
 from kiosk.intake import Intake, build_intake
+from kiosk.interop import fhir
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
 from kiosk.questionnaire.body_map import REGIONS_BY_ID
 from kiosk.questionnaire.expressions import parse_expression

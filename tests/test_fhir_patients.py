@@ -12,8 +12,8 @@ from fhir_checks import validate
 from patients_fixture import roles_questionnaire, visit
 from test_store_helpers import intake, small_questionnaire
 
-from kiosk import fhir
 from kiosk.intake import Intake
+from kiosk.interop import fhir
 from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 

@@ -15,10 +15,10 @@ import pytest
 from fhir_checks import check_response_matches, questionnaire_items, validate
 from follow_up_fixture import FOLLOW_UP, nothing_to_report
 
-from kiosk import fhir
 from kiosk.commands.records import answer_text as records_text
-from kiosk.csv_export import csv_bytes
 from kiosk.intake import Intake, build_intake
+from kiosk.interop import fhir
+from kiosk.interop.csv_export import csv_bytes
 from kiosk.questionnaire.loader import load_questionnaire, read_questionnaire
 from kiosk.questionnaire.logic import visible_items
 from kiosk.questionnaire.model import Questionnaire, ScaleItem, scale_point

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.commands.arguments import add_day_range, cli_actor
-from kiosk.csv_export import export_csv
 from kiosk.errors import KioskError
-from kiosk.fhir import export_bundle, to_json
+from kiosk.interop.csv_export import export_csv
+from kiosk.interop.fhir import export_bundle, to_json
 from kiosk.paths import resolve_data_dir
 from kiosk.storage.files import write_durably
 from kiosk.store import AuditEvent, Store

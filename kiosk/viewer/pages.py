@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from kiosk.fhir import record_bundle, to_json
 from kiosk.ids import looks_like_record_id, looks_like_short_code
 from kiosk.intake import Intake
+from kiosk.interop.fhir import record_bundle, to_json
 from kiosk.questionnaire.model import ConsentItem
 from kiosk.store import RecordNotFound
 from kiosk.viewer.audit_log import Shown

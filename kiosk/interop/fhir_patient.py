@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kiosk.fhir_values import PATIENT_SYSTEM, RECORD_SYSTEM, Resource, full_url
 from kiosk.intake import Intake
+from kiosk.interop.fhir_values import PATIENT_SYSTEM, RECORD_SYSTEM, Resource, full_url
 from kiosk.patients import identity, phone
 from kiosk.questionnaire.model import Questionnaire
 from kiosk.storage.records import submitted

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kiosk.fhir_conditions import enable_when
-from kiosk.fhir_values import (
+from kiosk.intake import QuestionnairePin
+from kiosk.interop.fhir_conditions import enable_when
+from kiosk.interop.fhir_values import (
     BODY_MAP_SYSTEM,
     ITEM_CONTROL,
     ITEM_CONTROL_SYSTEM,
@@ -28,7 +29,6 @@ from kiosk.fhir_values import (
     section_link_id,
     texts,
 )
-from kiosk.intake import QuestionnairePin
 from kiosk.questionnaire.body_map import REGIONS_BY_ID
 from kiosk.questionnaire.model import (
     ActivitiesItem,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from kiosk.fhir_values import answer_value, prefixed
+from kiosk.interop.fhir_values import answer_value, prefixed
 from kiosk.questionnaire.expressions import ExpressionError, parse_expression
 from kiosk.questionnaire.model import (
     ActivitiesItem,

@@ -14,10 +14,11 @@ import json
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from kiosk.fhir_conditions import enable_when
-from kiosk.fhir_patient import patient_key, patient_reference, patient_resource
-from kiosk.fhir_questionnaire import questionnaire_resource
-from kiosk.fhir_values import (
+from kiosk.intake import Intake, QuestionnairePin
+from kiosk.interop.fhir_conditions import enable_when
+from kiosk.interop.fhir_patient import patient_key, patient_reference, patient_resource
+from kiosk.interop.fhir_questionnaire import questionnaire_resource
+from kiosk.interop.fhir_values import (
     FLAG_CATEGORY_SYSTEM,
     FLAG_DETAIL,
     FLAG_ITEM_EXTENSION,
@@ -34,7 +35,6 @@ from kiosk.fhir_values import (
     section_link_id,
     texts,
 )
-from kiosk.intake import Intake, QuestionnairePin
 from kiosk.questionnaire.model import (
     ActivitiesItem,
     BodyMapItem,
