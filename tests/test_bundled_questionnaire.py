@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 from answers_fixture import PATIENT_NAME, SAFETY_NO, complete_answers
 
 from kiosk.intake import InvalidAnswers, build_intake
-from kiosk.paths import BUNDLED_QUESTIONNAIRE
+from kiosk.paths import BUNDLED_QUESTIONNAIRE, BUNDLED_QUESTIONNAIRES
 from kiosk.questionnaire.loader import load_questionnaire, read_questionnaire
 from kiosk.questionnaire.logic import compute_scores, raised_flags, visible_items
 from kiosk.questionnaire.messages import message
@@ -82,11 +83,13 @@ def texts(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
             yield from texts(value, f"{where}[{index}]")
 
 
-def test_every_text_is_in_english_and_spanish(intake_form: Questionnaire) -> None:
-    found = list(texts(intake_form.model_dump()))
-    items = list(intake_form.items())
+@pytest.mark.parametrize("path", BUNDLED_QUESTIONNAIRES, ids=lambda path: path.name)
+def test_every_text_is_in_english_and_spanish(path: Path) -> None:
+    questionnaire = load_questionnaire(path)
+    found = list(texts(questionnaire.model_dump()))
+    items = list(questionnaire.items())
     options = [o for item in items if isinstance(item, ChoiceItemBase) for o in item.options]
-    at_least = (1 + len(intake_form.sections) + len(items) + len(options)
+    at_least = (1 + len(questionnaire.sections) + len(items) + len(options)
                 + sum(len(item.flags) for item in items) + sum(bool(o.flag) for o in options))
     assert len(found) >= at_least  # the walk reached every title, label, option and message
     untranslated = [where for where, text in found
