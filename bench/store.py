@@ -101,6 +101,17 @@ def template_intake(questionnaire: Questionnaire) -> dict[str, Any]:
     return document
 
 
+_CODES_DRAWN: set[str] = set()  # a save never gives two records one code; nor does the fill
+
+
+def unused_short_code() -> str:
+    code = new_short_code()
+    while code in _CODES_DRAWN:
+        code = new_short_code()
+    _CODES_DRAWN.add(code)
+    return code
+
+
 def clone(template: dict[str, Any], moment: dt.datetime, person: int,
           patient: str | None) -> dict[str, Any]:
     """A copy of the template by patient ``person`` (``patient``: the stored patient id,
@@ -108,7 +119,7 @@ def clone(template: dict[str, Any], moment: dt.datetime, person: int,
     document = dict(template)
     document["answers"] = {**template["answers"], "full_name": People.name(person),
                            "date_of_birth": People.birth_date(person)}
-    document.update(id=new_record_id(), short_code=new_short_code(),
+    document.update(id=new_record_id(), short_code=unused_short_code(),
                     created_at=(moment - dt.timedelta(minutes=12)).isoformat(),
                     submitted_at=moment.isoformat(), patient=patient)
     return document

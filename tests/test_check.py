@@ -144,3 +144,22 @@ def test_a_check_while_a_writer_saves_finds_nothing_wrong(tmp_path: Path) -> Non
     finally:
         writer.kill()
         writer.communicate()
+
+
+def test_a_short_code_two_records_share_is_reported_and_left_as_it_is(
+        clinic: tuple[Store, list[Intake]]) -> None:
+    # Records copied into the folder by hand can share a code; the front desk would open
+    # the wrong patient's record with it, and the patients were shown it: report, never change.
+    store, saved = clinic
+    first, second = saved[1], saved[3]  # both on 2026-11-23
+    (day_file,) = (store.root / "records").glob("*/*/2026-11-23.json")
+    day = json.loads(day_file.read_text(encoding="utf-8"))
+    for document in day["intakes"].values():
+        if document["id"] == second.id:
+            document["short_code"] = first.short_code
+    day_file.write_text(json.dumps(day), encoding="utf-8")
+    code, lines = check(store, "--repair")
+    assert code == 1
+    shared = [line for line in lines if f"short code {first.short_code}" in line]
+    assert len(shared) == 1 and f"look up {second.id} by record id" in shared[0]
+    assert store.get_intake(first.short_code).id == first.id

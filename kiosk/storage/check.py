@@ -28,7 +28,16 @@ from kiosk.storage import audit, records
 from kiosk.storage.derived import DERIVED, DerivedIndex, Problem, RecordScan, move_aside
 from kiosk.storage.errors import StoreDamaged
 from kiosk.storage.files import FileIdentity, file_identity, object_shape, read_json, tinydb_shape
-from kiosk.storage.layout import AUDIT, DOCUMENTS, DRAFTS_FILE, INDEX, QUESTIONNAIRES, days_stored
+from kiosk.storage.layout import (
+    AUDIT,
+    CODE_INDEX,
+    DOCUMENTS,
+    DRAFTS_FILE,
+    INDEX,
+    QUESTIONNAIRES,
+    days_stored,
+    index_file,
+)
 
 DRAFTS_PROBLEM = ("repair moves it aside: the answers of check-ins in progress are lost "
                   "(drafts are never in a backup)")
@@ -60,6 +69,7 @@ def check(root: Path, lock: contextlib.AbstractContextManager[Any], repair: bool
     _check_questionnaires(root, report)
     _check_documents(root, report)
     _check_drafts(root, report)
+    _check_shared_codes(root, scan, report)
     index_problems = _check_indexes(root, scan, report, derived)
     if index_problems or (repair and any(p.repairable for p in report.problems)):
         # The same look again with no save half-way, then the repair. Only the day files
@@ -98,6 +108,20 @@ def _check_records(root: Path, report: Report, days: DayCache) -> RecordScan:
             scan.add(day, record_id, short_code)
         report.counts["record"] += len(pairs)
     return scan
+
+
+def _check_shared_codes(root: Path, scan: RecordScan, report: Report) -> None:
+    """A short code the front desk types must open one record: a save never gives a code
+    twice, but records copied in by hand can share one. Reported, never changed, since
+    the patient was shown that code."""
+    for code, owners in sorted(scan.code_owners.items()):
+        if len(owners) > 1:
+            opens = scan.codes[code]
+            others = ", ".join(sorted(owners - {opens}))
+            report.problems.append(Problem(
+                index_file(root, CODE_INDEX, code),
+                f"short code {code} belongs to {len(owners)} records: it opens {opens}; "
+                f"look up {others} by record id", repairable=False))
 
 
 def _read_day(path: Path, report: Report) -> list[tuple[str, str]] | None:
