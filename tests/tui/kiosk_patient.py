@@ -97,6 +97,14 @@ class Patient:
     async def next(self) -> None:
         await self.tap("#next")
 
+    async def submit(self) -> None:
+        """Submit on the review, and wait for the QR code (shown just after the save)."""
+        from screens.done_screen import DoneScreen
+
+        await self.tap("#submit")
+        await self.app.store_settled()
+        await self.wait_until(lambda: isinstance(self.app.screen, DoneScreen))
+
     async def back(self) -> None:
         await self.tap("#back")
 

@@ -12,16 +12,8 @@ from kiosk_patient import Patient
 from kiosk_setup import SHORT_CODE
 
 from kiosk.questionnaire.logic import raised_flags
-from screens.done_screen import DoneScreen
 from screens.review_screen import ReviewScreen
 from screens.widgets.rating_strip import RatingStrip
-
-
-async def submit(patient: Patient) -> None:
-    """Submit on the review, and wait for the QR code (shown just after the save settles)."""
-    await patient.tap("#submit")
-    await patient.app.store_settled()
-    await patient.wait_until(lambda: isinstance(patient.app.screen, DoneScreen))
 
 
 async def check_in(patient: Patient, answers: dict[str, Any], language: str = "en") -> None:
@@ -30,7 +22,7 @@ async def check_in(patient: Patient, answers: dict[str, Any], language: str = "e
     while not isinstance(patient.app.screen, ReviewScreen):
         await patient.answer_section(answers)
         await patient.next()
-    await submit(patient)
+    await patient.submit()
 
 
 async def test_a_whole_follow_up_check_in_is_saved_as_given(make_kiosk: Any) -> None:
@@ -68,7 +60,7 @@ async def test_pain_worse_or_spreading_since_last_session_is_a_stop_in_the_recor
         while not isinstance(app.screen, ReviewScreen):
             await patient.answer_section(answers)
             await patient.next()
-        await submit(patient)
+        await patient.submit()
 
     intake = make_kiosk.store.get_intake(SHORT_CODE)
     assert intake.language == "es"
@@ -114,6 +106,6 @@ async def test_a_negative_groc_by_taps_and_by_keys_is_stored_as_a_negative_numbe
         await patient.wait_until(lambda: bool(app.screen.query("#answer-groc")))  # the review
         app.screen.query_one("#answer-groc").scroll_visible(animate=False)
         await patient.sees(f"{expected} (from -7 to +7)")
-        await submit(patient)
+        await patient.submit()
     stored = make_kiosk.store.get_intake(SHORT_CODE).answers["groc"]
     assert stored == expected and type(stored) is int

@@ -36,8 +36,7 @@ async def check_in(patient: Patient, answers: dict[str, Any], language: str = "e
     while not isinstance(patient.app.screen, ReviewScreen):
         await patient.answer_section(answers)
         await patient.next()
-    await patient.tap("#submit")
-    await patient.app.store_settled()
+    await patient.submit()
 
 
 @pytest.mark.parametrize(("size", "language"), [((80, 24), "en"), ((120, 40), "es")])
