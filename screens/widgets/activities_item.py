@@ -63,7 +63,9 @@ class ActivitiesItemWidget(ItemWidget):
         rows = self.rows
         for number, row in enumerate(rows, start=1):
             row.show_number(number, removable=len(rows) > 1)
-        self.query_one(".add", Button).display = len(rows) < self.item.max_rows
+        # query, not query_one: a kiosk stopping as the section mounts has no button left
+        for add in self.query(".add").results(Button):
+            add.display = len(rows) < self.item.max_rows
 
     @property
     def value(self) -> list[dict[str, Any]] | None:
