@@ -160,7 +160,7 @@ class Store:
             return records.mark_reviewed(self.root, record_id, reviewer)
 
     def decide_flag(self, record_ref: str, flag: str, decision: str, note: str,
-                    actor: str) -> Intake:
+                    actor: str, address: str | None = None) -> Intake:
         """Add the clinician's decision on one flag (the latest per flag is current) and
         audit it; :class:`kiosk.decisions.DecisionRefused` says why one is not allowed.
         The audit names the flag and the decision, never the note (it may name a
@@ -171,11 +171,12 @@ class Store:
             intake.decisions = [*intake.decisions, kept]
             records.update(self.root, intake)
             audit.append(self.root, AuditEvent(
-                actor=actor, action="decide", record_id=intake.id, at=kept.at,
+                actor=actor, action="decide", record_id=intake.id, at=kept.at, address=address,
                 detail=f"{flag}: {DECISION_LABELS[kept.decision]}; status {intake.status}"))
             return intake
 
-    def confirm_consent(self, record_ref: str, clinician: str, actor: str) -> Intake:
+    def confirm_consent(self, record_ref: str, clinician: str, actor: str,
+                        address: str | None = None) -> Intake:
         """Record that ``clinician`` confirmed consent with the patient in person; audited.
         A later confirmation replaces the earlier one (the audit keeps both)."""
         name = " ".join(clinician.split())
@@ -190,6 +191,7 @@ class Store:
             records.update(self.root, intake)
             audit.append(self.root, AuditEvent(
                 actor=actor, action="consent", record_id=intake.id, at=confirmation.at,
+                address=address,
                 detail=f"confirmed in person; status {intake.status}"))
             return intake
 

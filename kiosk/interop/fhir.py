@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from kiosk.decisions import current_decisions, flag_keys
 from kiosk.intake import Intake, QuestionnairePin
-from kiosk.interop.fhir_decisions import consent_resource, with_decision
 from kiosk.interop.fhir_conditions import enable_when
+from kiosk.interop.fhir_decisions import consent_resource, with_decision
 from kiosk.interop.fhir_patient import patient_key, patient_reference, patient_resource
 from kiosk.interop.fhir_questionnaire import questionnaire_resource
 from kiosk.interop.fhir_values import (

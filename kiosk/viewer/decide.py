@@ -46,7 +46,7 @@ def _decide_flag(request: web.Request, form: Mapping[str, object]) -> web.Stream
     try:
         viewer(request).store.decide_flag(record_id, str(form.get("flag", "")),
                                           str(form.get("decision", "")),
-                                          str(form.get("note", "")), user)
+                                          str(form.get("note", "")), user, request.remote)
     except DecisionRefused as refused:
         return record_page_response(request, problem=str(refused), status=422)
     except RecordNotFound:
@@ -61,7 +61,8 @@ def _confirm_consent(request: web.Request, form: Mapping[str, object]) -> web.St
             request, status=422,
             problem="Tick that you went through the consent with the patient in person.")
     try:
-        viewer(request).store.confirm_consent(record_id, str(form.get("clinician", "")), user)
+        viewer(request).store.confirm_consent(record_id, str(form.get("clinician", "")), user,
+                                              request.remote)
     except DecisionRefused as refused:
         return record_page_response(request, problem=str(refused), status=422)
     except RecordNotFound:
