@@ -58,8 +58,9 @@ class Intake(BaseModel):
     flags: list[Flag] = []
     scores: dict[str, float | None] = {}
     patient: str | None = None  # the linked patient's id (one person's visits share it)
-    # The clinician's decisions on the flags, oldest first (see kiosk.decisions); sealed
-    # with the record. Status and the open-flag count are kept in step by settle().
+    # The clinician's decisions on the flags, oldest first (see kiosk.decisions), and the
+    # consent confirmation: record content, sealed with it. The status and open-flag count
+    # follow from them (settle()) and stay in clear, so day lists can filter on them.
     decisions: list[FlagDecision] = []
     consent_confirmation: ConsentConfirmation | None = None
     open_flags: int = 0

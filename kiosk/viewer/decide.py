@@ -48,23 +48,29 @@ def _decide_flag(request: web.Request, form: Mapping[str, object]) -> web.Stream
                                           str(form.get("decision", "")),
                                           str(form.get("note", "")), user, request.remote)
     except DecisionRefused as refused:
-        return record_page_response(request, problem=str(refused), status=422)
+        return _refused(request, str(refused), record_id, user)
     except RecordNotFound:
         raise web.HTTPNotFound() from None
     return see_other(f"/i/{record_id}#decisions-heading")
 
 
+def _refused(request: web.Request, problem: str, record_id: str, user: str) -> web.Response:
+    """The record page again with the reason; it shows the record, so it is a view."""
+    page = record_page_response(request, problem=problem, status=422)
+    viewer(request).audit(request, user, "view", record_id)
+    return page
+
+
 def _confirm_consent(request: web.Request, form: Mapping[str, object]) -> web.StreamResponse:
     record_id, user = _checked(request, form)
     if form.get("confirm") != "yes":
-        return record_page_response(
-            request, status=422,
-            problem="Tick that you went through the consent with the patient in person.")
+        return _refused(request, "Tick that you went through the consent with the patient in "
+                                 "person.", record_id, user)
     try:
         viewer(request).store.confirm_consent(record_id, str(form.get("clinician", "")), user,
                                               request.remote)
     except DecisionRefused as refused:
-        return record_page_response(request, problem=str(refused), status=422)
+        return _refused(request, str(refused), record_id, user)
     except RecordNotFound:
         raise web.HTTPNotFound() from None
     return see_other(f"/i/{record_id}#decisions-heading")

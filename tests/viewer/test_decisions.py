@@ -60,6 +60,8 @@ def test_a_stop_flag_cleared_without_a_note_is_refused_and_nothing_changes(
                        {"csrf": token, "clinician": "Ana Ruiz"})  # the box left unticked
     assert reply.status == 422 and "Tick that you went through the consent" in reply.text
     assert store.get_intake(every_level.id).consent_confirmation is None
+    # Each refusal showed the record again, so each is a view in the audit.
+    assert [e.action for e in store.audit_events(every_level.id)] == ["view"] * 3
 
 
 def test_decisions_show_beside_their_flags_with_history_and_the_status_moves(
