@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python bench/viewer.py`` (a few minutes; ``--quick`` for a smoke run,
 ``--steps-only`` for the in-process figures of one page alone, ``--course`` for the pages
-of patients with 6 visits against single-visit pages).
+of patients with 6 visits against single-visit pages, ``--decided`` for pages with every
+flag decided and consent confirmed against undecided ones).
 
 Each store is filled through ``Store.save_intake`` (the store has no bulk path): real
 intakes of the bundled questionnaire, 30 a clinic day over past days. To keep the
@@ -46,8 +47,9 @@ sys.path.insert(0, str(REPO / "tests"))  # the shared complete-answers fixture
 from answers_fixture import complete_answers  # noqa: E402
 from follow_up_fixture import FOLLOW_UP, nothing_to_report  # noqa: E402
 
+from kiosk.decisions import ConsentConfirmation, FlagDecision, flag_keys  # noqa: E402
 from kiosk.ids import new_record_id, new_short_code  # noqa: E402
-from kiosk.intake import build_intake  # noqa: E402
+from kiosk.intake import Intake, build_intake  # noqa: E402
 from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
 from kiosk.questionnaire.loader import load_questionnaire  # noqa: E402
 from kiosk.questionnaire.model import Questionnaire  # noqa: E402
@@ -100,12 +102,33 @@ def named(answers: dict[str, object], name: str) -> dict[str, object]:
     return changed
 
 
-def fill(root: Path, questionnaire: Questionnaire, count: int) -> list[str]:
+def with_decisions(template: Intake) -> Intake:
+    """The intake with every flag decided twice (a changed decision: history to show) and
+    consent confirmed in person, as a record is at the end of a clinic visit."""
+    decisions = []
+    for flag, key in zip(template.flags, flag_keys(template.flags), strict=True):
+        first, last = ("noted", "noted") if flag.level == "note" else ("not_today", "cleared")
+        decisions += [FlagDecision(flag=key, decision=first, by="ana"),
+                      FlagDecision(flag=key, decision=last, by="ana",
+                                   note="Checked with the patient; fine to go ahead")]
+    decided = template.model_copy(update={
+        "decisions": decisions,
+        "consent_confirmation": ConsentConfirmation(by="Ana Ruiz", staff_user="ana")})
+    decided.settle()
+    return decided
+
+
+def fill(root: Path, questionnaire: Questionnaire, count: int,
+         decided: bool = False) -> list[str]:
     """``count`` past intakes saved one by one through the store, 30 a day back from
-    yesterday, each its own patient (a name of its own); newest first."""
+    yesterday, each its own patient (a name of its own); newest first. ``decided``: each
+    with a stop, a caution and a note flag decided, and consent confirmed."""
     store = Store(root)
     StaffAccounts(store).add(*STAFF)
-    template = build_intake(questionnaire, {**complete_answers(), "needle_fear": True})
+    extra = {"blood_thinners": True, "blood_thinner_name": ["warfarin"]} if decided else {}
+    template = build_intake(questionnaire, {**complete_answers(), "needle_fear": True, **extra})
+    if decided:
+        template = with_decisions(template)
     ids = []
     for n in range(count):
         moment = moment_of(n)
@@ -153,13 +176,14 @@ def fill_courses(root: Path, questionnaire: Questionnaire, count: int) -> list[s
 
 
 def prepare(work: Path, questionnaire: Questionnaire, size: int, courses: bool = False,
-            label: str = "") -> Viewer:
+            label: str = "", decided: bool = False) -> Viewer:
     ram = RAM_DISK.is_dir()
     staging = Path(tempfile.mkdtemp(dir=RAM_DISK if ram else work)) / "data"
     started = time.perf_counter()
-    ids = (fill_courses if courses else fill)(staging, questionnaire, size)
+    ids = fill_courses(staging, questionnaire, size) if courses else \
+        fill(staging, questionnaire, size, decided)
     took = time.perf_counter() - started
-    root = work / f"store-{size}{'-courses' if courses else ''}"
+    root = work / f"store-{size}{'-courses' if courses else ''}{'-decided' if decided else ''}"
     if ram:
         shutil.copytree(staging, root)
         shutil.rmtree(staging.parent)
@@ -366,6 +390,10 @@ def main() -> None:
                              "pages, two stores of 1,000 records (--course-size)")
     parser.add_argument("--course-size", type=int, default=1_000,
                         help="records in each store with --course (default 1,000)")
+    parser.add_argument("--decided", action="store_true",
+                        help="compare record pages with every flag decided (with history) "
+                             "and consent confirmed against undecided ones, two stores of "
+                             "1,000 records")
     parser.add_argument("--work", type=Path, help="folder for the stores (default: a temp "
                         "folder on disk, removed afterwards)")
     args = parser.parse_args()
@@ -377,7 +405,10 @@ def main() -> None:
         steps(questionnaire)
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="kiosk-viewer-bench-", dir="/var/tmp"))
-    if args.course:
+    if args.decided:
+        viewers = [prepare(work, questionnaire, 1_000, label="undecided"),
+                   prepare(work, questionnaire, 1_000, label="decided", decided=True)]
+    elif args.course:
         viewers = [prepare(work, questionnaire, args.course_size, label="1 visit"),
                    prepare(work, questionnaire, args.course_size, courses=True,
                            label=f"{VISITS} visits")]
@@ -399,6 +430,10 @@ def main() -> None:
                 viewer.process.wait(timeout=15)
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
+    if args.decided:
+        report(viewers, events, heading="flags on each page",
+               goal="goal: p99 under 50 ms; decided within x1.3 of undecided")
+        return
     if args.course:
         report(viewers, events, heading="visits on each page",
                goal=f"goal: a {VISITS}-visit page within x1.3 of a single visit at p99")

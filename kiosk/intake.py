@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kiosk.decisions import (
+    STATUSES,
+    ConsentConfirmation,
+    FlagDecision,
+    Status,
+    open_flags,
+    record_status,
+)
 from kiosk.ids import new_record_id, new_short_code
 from kiosk.questionnaire.logic import Flag, evaluate
 from kiosk.questionnaire.model import Questionnaire
 
-Status = Literal["draft", "submitted", "reviewed"]
-STATUSES: tuple[Status, ...] = ("draft", "submitted", "reviewed")
-
-__all__ = ["Flag", "Intake", "InvalidAnswers", "QuestionnairePin", "Status", "build_intake"]
+__all__ = ["STATUSES", "ConsentConfirmation", "Flag", "FlagDecision", "Intake", "InvalidAnswers",
+           "QuestionnairePin", "Status", "build_intake"]
 
 
 def utc_now() -> dt.datetime:
@@ -52,9 +58,23 @@ class Intake(BaseModel):
     flags: list[Flag] = []
     scores: dict[str, float | None] = {}
     patient: str | None = None  # the linked patient's id (one person's visits share it)
+    # The clinician's decisions on the flags, oldest first (see kiosk.decisions), and the
+    # consent confirmation: record content, sealed with it. The status and open-flag count
+    # follow from them (settle()) and stay in clear, so day lists can filter on them.
+    decisions: list[FlagDecision] = []
+    consent_confirmation: ConsentConfirmation | None = None
+    open_flags: int = 0
 
     def flags_at(self, level: str) -> list[Flag]:
         return [flag for flag in self.flags if flag.level == level]
+
+    def settle(self) -> None:
+        """Set the status and open-flag count from the review, decisions and consent."""
+        self.open_flags = open_flags(self.flags, self.decisions)
+        self.status = record_status(self.flags, self.decisions, self.consent_confirmation,
+                                    submitted=self.status != "draft",
+                                    reviewed=self.reviewed_at is not None
+                                    or self.status == "reviewed")
 
 
 class InvalidAnswers(ValueError):
@@ -78,8 +98,10 @@ def build_intake(questionnaire: Questionnaire, raw_answers: Mapping[str, Any], *
     if not result.ok:
         raise InvalidAnswers(result.problems)
     now = utc_now()
-    return Intake(
+    intake = Intake(
         status="submitted", created_at=created_at or now, submitted_at=now,
         questionnaire=QuestionnairePin.of(questionnaire), language=language or "en",
         station=station, answers=result.answers, flags=result.flags, scores=result.scores,
     )
+    intake.settle()
+    return intake

@@ -21,6 +21,12 @@ from pydantic import ValidationError
 from tinydb import TinyDB, where
 from tinydb.table import Document
 
+from kiosk.decisions import (
+    DECISION_LABELS,
+    ConsentConfirmation,
+    DecisionRefused,
+    checked_decision,
+)
 from kiosk.intake import Intake, QuestionnairePin
 from kiosk.patients import identity, link_key
 from kiosk.questionnaire.model import Questionnaire, content_digest
@@ -142,14 +148,52 @@ class Store:
         return records.read_day_file(path)
 
     def list_intakes(self, *, status: str | None = None, since: dt.date | None = None,
-                     until: dt.date | None = None, limit: int | None = None) -> list[Intake]:
-        """Records newest submitted first; ``since``/``until`` are days on this machine's clock."""
+                     until: dt.date | None = None, limit: int | None = None,
+                     open_flags: bool | None = None) -> list[Intake]:
+        """Records newest submitted first; ``since``/``until`` are days on this machine's
+        clock; ``open_flags`` keeps those with (True) or without (False) undecided flags."""
         return records.list_intakes(self.root, status=status, since=since, until=until,
-                                    limit=limit)
+                                    limit=limit, open_flags=open_flags)
 
     def mark_reviewed(self, record_id: str, reviewer: str) -> Intake:
         with self.locked():
             return records.mark_reviewed(self.root, record_id, reviewer)
+
+    def decide_flag(self, record_ref: str, flag: str, decision: str, note: str,
+                    actor: str, address: str | None = None) -> Intake:
+        """Add the clinician's decision on one flag (the latest per flag is current) and
+        audit it; :class:`kiosk.decisions.DecisionRefused` says why one is not allowed.
+        The audit names the flag and the decision, never the note (it may name a
+        condition)."""
+        with self.locked():
+            intake = records.get(self.root, record_ref)
+            kept = checked_decision(intake.flags, flag, decision, note, actor)
+            intake.decisions = [*intake.decisions, kept]
+            records.update(self.root, intake)
+            audit.append(self.root, AuditEvent(
+                actor=actor, action="decide", record_id=intake.id, at=kept.at, address=address,
+                detail=f"{flag}: {DECISION_LABELS[kept.decision]}; status {intake.status}"))
+            return intake
+
+    def confirm_consent(self, record_ref: str, clinician: str, actor: str,
+                        address: str | None = None) -> Intake:
+        """Record that ``clinician`` confirmed consent with the patient in person; audited.
+        A later confirmation replaces the earlier one (the audit keeps both)."""
+        name = " ".join(clinician.split())
+        if not name:
+            raise DecisionRefused("Type your name to confirm consent in person.")
+        if len(name) > 100:
+            raise DecisionRefused("Keep the name under 100 characters.")
+        with self.locked():
+            intake = records.get(self.root, record_ref)
+            confirmation = ConsentConfirmation(by=name, staff_user=actor)
+            intake.consent_confirmation = confirmation
+            records.update(self.root, intake)
+            audit.append(self.root, AuditEvent(
+                actor=actor, action="consent", record_id=intake.id, at=confirmation.at,
+                address=address,
+                detail=f"confirmed in person; status {intake.status}"))
+            return intake
 
     # --- one patient across visits ------------------------------------------------------
 

@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.consent import Consent
 from fhir.resources.R4B.flag import Flag
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -22,7 +23,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 MODELS: dict[str, Any] = {"Bundle": Bundle, "Questionnaire": Questionnaire,
                           "QuestionnaireResponse": QuestionnaireResponse, "Flag": Flag,
-                          "Patient": Patient}
+                          "Patient": Patient, "Consent": Consent}
 ITEM_TYPES = {"group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time",
               "string", "text", "url", "choice", "open-choice", "attachment", "reference",
               "quantity"}
@@ -54,6 +55,10 @@ def validate(resource: dict[str, Any]) -> None:
                                       "entered-in-error", "stopped"}
     elif resource["resourceType"] == "Flag":
         assert resource["status"] in {"active", "inactive", "entered-in-error"}
+    elif resource["resourceType"] == "Consent":
+        assert resource["status"] in {"draft", "proposed", "active", "rejected", "inactive",
+                                      "entered-in-error"}
+        assert "policy" in resource or "policyRule" in resource, "ppc-1"
 
 
 def check_subjects(bundle: dict[str, Any]) -> None:
@@ -63,6 +68,8 @@ def check_subjects(bundle: dict[str, Any]) -> None:
     for entry in bundle.get("entry", []):
         if entry["resource"]["resourceType"] in {"QuestionnaireResponse", "Flag"}:
             assert entry["resource"]["subject"]["reference"] in patients, entry["fullUrl"]
+        if entry["resource"]["resourceType"] == "Consent":
+            assert entry["resource"]["patient"]["reference"] in patients, entry["fullUrl"]
 
 
 def assert_no_empty_values(node: Any, path: str = "") -> None:

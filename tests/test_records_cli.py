@@ -10,6 +10,7 @@ import pytest
 from answers_fixture import complete_answers
 from test_store_helpers import answers, intake, kiosk, write_small_questionnaire
 
+from kiosk.decisions import flag_keys
 from kiosk.intake import Intake, build_intake
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
 from kiosk.questionnaire.loader import load_questionnaire
@@ -54,7 +55,9 @@ def test_the_list_shows_newest_first_with_flag_counts(clinic: Clinic) -> None:
     status, out, err = clinic.kiosk("records", "list")
     assert (status, err) == (0, "")
     header, *rows = out.splitlines()
-    assert header.split() == ["SUBMITTED", "CODE", "STATUS", "QUESTIONNAIRE", "FLAGS", "ID"]
+    assert header.split() == ["SUBMITTED", "CODE", "STATUS", "OPEN", "QUESTIONNAIRE", "FLAGS",
+                              "ID"]
+    assert [row.split()[4] for row in rows] == ["2", "0", "0"]  # stop and caution undecided
     assert [row.split()[2] for row in rows] == [clinic.flagged.short_code,
                                                 clinic.reviewed.short_code,
                                                 clinic.quiet.short_code]
@@ -150,3 +153,33 @@ def test_show_of_a_bundled_intake_names_its_body_regions(tmp_path: Path) -> None
     assert "FLAGS\n  none\n" in result.stdout
     assert "Right low back; Right buttock" in result.stdout
     assert complete_answers()["full_name"] in result.stdout
+
+
+def test_decisions_and_consent_show_in_the_list_filters_and_json(clinic: Clinic) -> None:
+    stop_key, caution_key = flag_keys(clinic.flagged.flags)  # the stop flag comes first
+    clinic.store.decide_flag(clinic.flagged.id, stop_key, "cleared",
+                             "Pacemaker is not near the low back", "dr.lee")
+    clinic.store.decide_flag(clinic.flagged.id, caution_key, "cleared", "", "dr.lee")
+    clinic.store.confirm_consent(clinic.flagged.short_code, "Dr Lee", "dr.lee")
+
+    status, out, _ = clinic.kiosk("records", "list", "--status", "cleared_for_needling")
+    rows = out.splitlines()[1:]
+    assert status == 0 and [row.split()[2] for row in rows] == [clinic.flagged.short_code]
+    assert rows[0].split()[3:5] == ["cleared_for_needling", "0"]
+    status, out, _ = clinic.kiosk("records", "list", "--open", "no", "--json")
+    assert {entry["short_code"]: entry["open_flags"] for entry in json.loads(out)} == {
+        clinic.flagged.short_code: 0, clinic.reviewed.short_code: 0, clinic.quiet.short_code: 0}
+
+    status, out, _ = clinic.kiosk("records", "show", clinic.flagged.short_code, "--json")
+    record = json.loads(out)
+    assert record["status"] == "cleared_for_needling" and record["open_flags"] == 0
+    assert [(d["flag"], d["decision"], d["note"], d["by"]) for d in record["decisions"]] == [
+        (stop_key, "cleared", "Pacemaker is not near the low back", "dr.lee"),
+        (caution_key, "cleared", "", "dr.lee")]
+    assert record["consent_confirmation"]["by"] == "Dr Lee"
+    assert record["consent_confirmation"]["staff_user"] == "dr.lee"
+
+    status, out, _ = clinic.kiosk("records", "show", clinic.flagged.short_code)
+    assert "decision: cleared by dr.lee at " in out
+    assert ": Pacemaker is not near the low back" in out
+    assert "Open flags: 0" in out and "Consent confirmed in person by Dr Lee at " in out

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from kiosk.commands.arguments import add_day_range, cli_actor
+from kiosk.decisions import DECISION_LABELS, FlagDecision, current_decisions, flag_keys
 from kiosk.intake import STATUSES, Intake
 from kiosk.paths import resolve_data_dir
 from kiosk.questionnaire.body_map import region_label
@@ -43,7 +44,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="List intakes, newest submitted first. Dates are this machine's days.")
     listing.add_argument("--json", action="store_true",
                          help="print one JSON array instead of a table")
-    listing.add_argument("--status", choices=STATUSES, help="only records with this status")
+    listing.add_argument("--status", choices=[code for code in STATUSES if code != "draft"],
+                         help="only records with this status")
+    listing.add_argument("--open", choices=["yes", "no"], dest="open_flags",
+                         help="only records with (yes) or without (no) undecided flags")
     add_day_range(listing)
     listing.add_argument("--limit", type=int, metavar="N", help="at most N records")
     listing.set_defaults(handler=run_list)
@@ -68,8 +72,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     store = Store(resolve_data_dir(args.data))
+    open_flags = None if args.open_flags is None else args.open_flags == "yes"
     intakes = store.list_intakes(status=args.status, since=args.since, until=args.until,
-                                 limit=args.limit)
+                                 limit=args.limit, open_flags=open_flags)
     if args.json:
         print(json.dumps([summary(intake) for intake in intakes], ensure_ascii=False,
                          indent=2))
@@ -77,9 +82,9 @@ def run_list(args: argparse.Namespace) -> int:
     if not intakes:
         print("No records.")
         return 0
-    rows: list[tuple[str, ...]] = [("SUBMITTED", "CODE", "STATUS", "QUESTIONNAIRE", "FLAGS",
-                                    "ID")]
-    rows += [(local_time(intake), intake.short_code, intake.status,
+    rows: list[tuple[str, ...]] = [("SUBMITTED", "CODE", "STATUS", "OPEN", "QUESTIONNAIRE",
+                                    "FLAGS", "ID")]
+    rows += [(local_time(intake), intake.short_code, intake.status, str(intake.open_flags),
               f"{intake.questionnaire.id} v{intake.questionnaire.version}",
               flag_counts(intake), intake.id) for intake in intakes]
     print_table(rows)
@@ -98,6 +103,7 @@ def summary(intake: Intake) -> dict[str, Any]:
     return {
         "id": intake.id, "short_code": intake.short_code,
         "submitted_at": _iso(intake.submitted_at), "status": intake.status,
+        "open_flags": intake.open_flags,
         "questionnaire_id": intake.questionnaire.id,
         "questionnaire_version": intake.questionnaire.version,
         "station": intake.station, "language": intake.language, "patient": intake.patient,
@@ -132,7 +138,9 @@ def run_show(args: argparse.Namespace) -> int:
     answers = labelled_answers(questionnaire, intake)
     if args.json:
         record = intake.model_dump(mode="json")
-        shown = {key: record.pop(key) for key in ("id", "short_code", "status", "flags")}
+        shown = {key: record.pop(key) for key in ("id", "short_code", "status", "flags",
+                                                  "open_flags", "decisions",
+                                                  "consent_confirmation")}
         print(json.dumps({**shown, **record, "labelled_answers": answers},
                          ensure_ascii=False, indent=2))
         return 0
@@ -194,7 +202,18 @@ def record_text(intake: Intake, questionnaire: Questionnaire,
         lines.append(f"Reviewed {intake.reviewed_at.astimezone():%Y-%m-%d %H:%M} by "
                      f"{intake.reviewed_by or 'unknown'}")
     lines += ["", "FLAGS"]
-    lines += [f"  {flag.level.upper():8} {flag.message}" for flag in intake.flags] or ["  none"]
+    latest = current_decisions(intake.decisions)
+    for flag, key in zip(intake.flags, flag_keys(intake.flags), strict=True):
+        lines.append(f"  {flag.level.upper():8} {flag.message}")
+        if key in latest:
+            lines.append(f"           decision: {decision_text(latest[key])}")
+    if not intake.flags:
+        lines.append("  none")
+    lines.append(f"Open flags: {intake.open_flags}")
+    consent = intake.consent_confirmation
+    lines.append(f"Consent confirmed in person by {_clean(consent.by)} at "
+                 f"{consent.at.astimezone():%Y-%m-%d %H:%M}" if consent
+                 else "Consent not yet confirmed in person")
     if intake.scores:
         lines += ["", "SCORES"]
         labels = {score.id: questionnaire.text(score.label, language)
@@ -255,6 +274,13 @@ def answer_text(questionnaire: Questionnaire, item: Item, value: Any) -> str:
     if isinstance(item, NumberItem) and item.unit:
         return _clean(f"{value} {questionnaire.text(item.unit, language)}")
     return _clean(str(value), multiline=isinstance(item, LongTextItem))
+
+
+def decision_text(decision: FlagDecision) -> str:
+    """"cleared by ana at 2026-12-06 09:12: INR 2.3 checked"."""
+    line = (f"{DECISION_LABELS[decision.decision]} by {decision.by} at "
+            f"{decision.at.astimezone():%Y-%m-%d %H:%M}")
+    return f"{line}: {_clean(decision.note)}" if decision.note else line
 
 
 def _clean(text: str, multiline: bool = False) -> str:

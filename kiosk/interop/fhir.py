@@ -14,8 +14,10 @@ import json
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from kiosk.decisions import current_decisions, flag_keys
 from kiosk.intake import Intake, QuestionnairePin
 from kiosk.interop.fhir_conditions import enable_when
+from kiosk.interop.fhir_decisions import consent_resource, with_decision
 from kiosk.interop.fhir_patient import patient_key, patient_reference, patient_resource
 from kiosk.interop.fhir_questionnaire import questionnaire_resource
 from kiosk.interop.fhir_values import (
@@ -114,9 +116,12 @@ def _answered(item: Item, part: str, language: str, answer: dict[str, Any]) -> d
 
 
 def flag_resources(intake: Intake) -> list[Resource]:
-    """One active ``Flag`` per raised safety flag, pointing at the intake's response."""
+    """One ``Flag`` per raised safety flag, pointing at the intake's response: active until
+    the clinician decides it (:mod:`kiosk.interop.fhir_decisions`)."""
     resources = []
-    for number, flag in enumerate(intake.flags, start=1):
+    latest = current_decisions(intake.decisions)
+    for number, (flag, key) in enumerate(zip(intake.flags, flag_keys(intake.flags),
+                                             strict=True), start=1):
         resource: Resource = {
             "resourceType": "Flag",
             "id": f"{intake.id}-flag-{number}",
@@ -134,7 +139,7 @@ def flag_resources(intake: Intake) -> list[Resource]:
         }
         if intake.submitted_at is not None:
             resource["period"] = {"start": instant(intake.submitted_at)}
-        resources.append(resource)
+        resources.append(with_decision(resource, latest[key]) if key in latest else resource)
     return resources
 
 
@@ -159,6 +164,10 @@ def bundle(records: Iterable[tuple[Intake, Questionnaire]],
                           "resource": response_resource(intake, questionnaire)})
         responses += [{"fullUrl": full_url("Flag", flag["id"]), "resource": flag}
                       for flag in flag_resources(intake)]
+        consent = consent_resource(intake)
+        if consent is not None:
+            responses.append({"fullUrl": full_url("Consent", consent["id"]),
+                              "resource": consent})
     people = [{"fullUrl": full_url("Patient", key), "resource": patient_resource(visits)}
               for key, visits in patients.items()]
     result: Resource = {"resourceType": "Bundle", "type": "collection",

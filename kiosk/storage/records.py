@@ -180,11 +180,16 @@ def record_files(root: Path) -> Iterator[tuple[str, Path]]:
 def mark_reviewed(root: Path, id_or_short_code: str, reviewer: str) -> Intake:
     """Mark the record reviewed by ``reviewer``; one already reviewed keeps its first review."""
     intake = get(root, id_or_short_code)
-    if intake.status == "reviewed":
+    if intake.reviewed_at is not None:
         return intake
-    intake.status = "reviewed"
     intake.reviewed_at = dt.datetime.now(dt.UTC)
     intake.reviewed_by = reviewer
+    return update(root, intake)
+
+
+def update(root: Path, intake: Intake) -> Intake:
+    """Write a stored record back with its status settled (a review, a decision, consent)."""
+    intake.settle()
     path = day_file(root, RECORDS, day_of(intake.submitted_at or intake.created_at))
     with open_tinydb(path, DAY_KIND, FIELDS) as db:
         db.table(TABLE).update(intake.model_dump(mode="json"), where("id") == intake.id)
@@ -210,8 +215,10 @@ def rewrite(root: Path, intakes: list[Intake]) -> None:
 
 
 def list_intakes(root: Path, *, status: str | None = None, since: dt.date | None = None,
-                 until: dt.date | None = None, limit: int | None = None) -> list[Intake]:
-    """Newest submitted first; ``since``/``until`` are days on this machine's clock."""
+                 until: dt.date | None = None, limit: int | None = None,
+                 open_flags: bool | None = None) -> list[Intake]:
+    """Newest submitted first; ``since``/``until`` are days on this machine's clock;
+    ``open_flags`` keeps only records with (True) or without (False) undecided flags."""
     found: list[Intake] = []
     # Days are UTC; a local day can reach into the UTC day either side of it.
     first = (since - dt.timedelta(days=1)).isoformat() if since else None
@@ -222,7 +229,8 @@ def list_intakes(root: Path, *, status: str | None = None, since: dt.date | None
         if last and day > last:
             continue
         found += [intake for intake in read_day(root, day)
-                  if _wanted(intake, status, since, until)]
+                  if _wanted(intake, status, since, until)
+                  and (open_flags is None or (intake.open_flags > 0) == open_flags)]
     return found[:limit] if limit is not None else found
 
 
@@ -248,7 +256,10 @@ def _wanted(intake: Intake, status: str | None, since: dt.date | None,
 
 
 def to_intake(document: dict[str, Any], path: Path) -> Intake:
-    return as_model(Intake, document, path, "it holds a record that is not an intake")
+    intake = as_model(Intake, document, path, "it holds a record that is not an intake")
+    if "open_flags" not in document:  # stored before decisions were kept
+        intake.settle()
+    return intake
 
 
 def _read_index(path: Path, kind: str) -> dict[str, str]:
@@ -265,4 +276,4 @@ def _write_index(path: Path, entries: dict[str, str]) -> None:
 
 
 __all__ = ["DayRecords", "find_id", "get", "list_intakes", "locate", "mark_reviewed", "read_day",
-           "read_day_file", "record_files", "rewrite", "save"]
+           "read_day_file", "record_files", "rewrite", "save", "update"]

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from kiosk.link import check_public_url
 from kiosk.store import Store
-from kiosk.viewer import auth, corrections, pages
+from kiosk.viewer import auth, corrections, decide, pages
 from kiosk.viewer.accounts import StaffAccounts
 from kiosk.viewer.context import PACKAGE_DIR, VIEWER, ViewerContext
 from kiosk.viewer.security import add_security_headers, plain_errors, same_origin_posts
@@ -26,6 +26,8 @@ ROUTE_NAMES = {
     "record-fhir": "record fhir export",
     "record-page": "record page",
     "record-review": "mark reviewed",
+    "record-decide": "decide flag",
+    "record-consent": "confirm consent",
     "record-split": "split visit",
     "record-merge": "merge patients",
     "login-form": "login form",
@@ -57,6 +59,8 @@ def create_app(store: Store, *, public_url: str, secure_cookies: bool,
                        name="record-json")
     app.router.add_get("/i/{ref}", pages.record_page, name="record-page")
     app.router.add_post("/i/{ref}/review", pages.mark_reviewed, name="record-review")
+    app.router.add_post("/i/{ref}/decide", decide.decide_flag, name="record-decide")
+    app.router.add_post("/i/{ref}/consent", decide.confirm_consent, name="record-consent")
     app.router.add_post("/i/{ref}/split", corrections.split_visit, name="record-split")
     app.router.add_post("/i/{ref}/merge", corrections.merge_patients, name="record-merge")
     app.router.add_get("/login", auth.login_form, name="login-form")

@@ -15,6 +15,7 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
+from kiosk.decisions import STATUS_LABELS
 from kiosk.intake import Intake
 from kiosk.store import AuditEvent, Store
 from kiosk.viewer.accounts import StaffAccounts
@@ -121,6 +122,7 @@ class ViewerContext:
             else Markup("")
         return Markup(self.templates.get_template("_record_top.html").render(
             view=view, title=layout.title, version=layout.questionnaire.version,
+            status_label=STATUS_LABELS[intake.status],
             submitted=local_time(intake.submitted_at or intake.created_at), trend=trend))
 
     def render_trend(self, visits: Visits) -> Markup:

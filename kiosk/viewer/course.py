@@ -25,8 +25,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kiosk.decisions import current_decisions, flag_keys
 from kiosk.intake import Flag, Intake
 from kiosk.questionnaire.model import FlagLevel, Role
+from kiosk.viewer.decision_view import decision_line
 from kiosk.viewer.questionnaire_layout import QuestionnaireLayout
 from kiosk.viewer.urgency import FLAG_HEADINGS, URGENCY
 
@@ -65,6 +67,7 @@ class FlagLine:
     question: str
     new: bool = False  # today's flag that the previous visit did not raise
     since: str = ""  # a standing flag's first visit: "visit 1, 2 Nov"
+    decision: str = ""  # today's flag's current decision: "cleared by ana at ...: INR 2.3"
 
 
 @dataclass(frozen=True)
@@ -148,9 +151,13 @@ def todays_flags(visits: Sequence[Visit], index: int) -> list[FlagGroup]:
     visit = visits[index]
     before = {_key(flag) for flag in visits[index - 1].intake.flags} if index > 0 else None
     questions = visit.layout.questions
+    latest = current_decisions(visit.intake.decisions)
     return _grouped([(flag.level, FlagLine(flag.message, questions.get(flag.item_id, flag.item_id),
-                                           new=before is not None and _key(flag) not in before))
-                     for flag in visit.intake.flags])
+                                           new=before is not None and _key(flag) not in before,
+                                           decision=decision_line(latest[key])
+                                           if key in latest else ""))
+                     for flag, key in zip(visit.intake.flags, flag_keys(visit.intake.flags),
+                                          strict=True)])
 
 
 def standing_flags(visits: Sequence[Visit], index: int) -> list[FlagGroup]:

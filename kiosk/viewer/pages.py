@@ -13,7 +13,9 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from aiohttp import web
+from markupsafe import Markup
 
+from kiosk.decisions import STATUS_LABELS, STATUSES
 from kiosk.ids import looks_like_record_id, looks_like_short_code
 from kiosk.intake import Intake
 from kiosk.interop.fhir import record_bundle, to_json
@@ -23,11 +25,14 @@ from kiosk.viewer.audit_log import Shown
 from kiosk.viewer.auth import require_session, see_other
 from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
 from kiosk.viewer.course import badges
+from kiosk.viewer.decision_view import decisions_view
 from kiosk.viewer.record_cache import RecordPart
 from kiosk.viewer.record_view import local_time, reviewed_line
 from kiosk.viewer.security import tokens_match
 
 NO_STORE = {"Cache-Control": "no-store"}
+LISTED_STATUSES = [code for code in STATUSES if code != "draft"]  # drafts are never stored
+OPEN_FILTERS = {"yes": True, "no": False}  # the day list's "open flags" choice
 
 
 def record_ref(request: web.Request) -> str:
@@ -68,17 +73,35 @@ async def record_page(request: web.Request) -> web.StreamResponse:
 
 def _record_page(request: web.Request) -> Shown:
     context = viewer(request)
+    record_ref(request)  # a path that cannot name a record is a 404 before any login
+    session = require_session(request)
+    response, intake = _record_response(request, "", 200)
+    return response, context.audit_event(request, session.user, "view", intake.id)
+
+
+def record_page_response(request: web.Request, problem: str, status: int) -> web.Response:
+    """The record page again with ``problem`` beside the decisions (a refused form)."""
+    return _record_response(request, problem, status)[0]
+
+
+def _record_response(request: web.Request, problem: str,
+                     status: int) -> tuple[web.Response, Intake]:
+    context = viewer(request)
     ref = record_ref(request)
     session = require_session(request)
     record = kept_record(context, ref)
     intake = record.intake
     visits, index = context.course_of(intake)
-    # Only the record's parts are kept; the shell with this user's name and token is fresh.
-    return (context.render("record.html", session=session, intake=intake,
+    # Only the record's parts are kept; the shell with this user's name and token is fresh,
+    # and so are the decision forms (they carry the token).
+    decisions = context.templates.get_template("_decisions.html").render(
+        decide=decisions_view(intake), problem=problem, csrf=session.csrf,
+        user=session.user, intake_id=intake.id)
+    return (context.render("record.html", status=status, session=session, intake=intake,
                            record_top=context.course_parts.top(visits, index),
+                           decisions=Markup(decisions),
                            record_body=record.body, reviewed=reviewed_line(intake),
-                           visit_count=len(visits)),
-            context.audit_event(request, session.user, "view", intake.id))
+                           visit_count=len(visits)), intake)
 
 
 async def record_json(request: web.Request) -> web.StreamResponse:
@@ -148,6 +171,8 @@ class IntakeRow:
     time: str
     name: str
     status: str
+    status_label: str
+    open_flags: int
     badges: Sequence[tuple[str, int]]
 
 
@@ -164,7 +189,8 @@ def _patient_name(context: ViewerContext, intake: Intake) -> str:
 def _row(context: ViewerContext, intake: Intake) -> IntakeRow:
     return IntakeRow(intake.id, intake.short_code,
                      local_time(intake.submitted_at or intake.created_at)[-5:],
-                     _patient_name(context, intake), intake.status, badges(intake))
+                     _patient_name(context, intake), intake.status,
+                     STATUS_LABELS[intake.status], intake.open_flags, badges(intake))
 
 
 async def day_list(request: web.Request) -> web.StreamResponse:
@@ -183,10 +209,17 @@ def _day_list(request: web.Request) -> Shown:
             day = dt.date.fromisoformat(asked[:10])
         except ValueError:
             problem = "That is not a date; showing today."
-    rows = [_row(context, intake) for intake in context.store.list_intakes(since=day, until=day)]
+    status = request.query.get("status", "")
+    status = status if status in LISTED_STATUSES else ""
+    open_only = OPEN_FILTERS.get(request.query.get("open", ""))
+    rows = [_row(context, intake) for intake in context.store.list_intakes(
+        since=day, until=day, status=status or None, open_flags=open_only)]
     label = "today" if day == today else f"on {day.isoformat()}"
     return (context.render("index.html", session=session, rows=rows, day=day.isoformat(),
-                           today=today.isoformat(), day_label=label, problem=problem),
+                           today=today.isoformat(), day_label=label, problem=problem,
+                           statuses=[(code, STATUS_LABELS[code]) for code in LISTED_STATUSES],
+                           status_filter=status, open_filter=request.query.get("open", "")
+                           if open_only is not None else ""),
             context.audit_event(request, session.user, "list"))
 
 

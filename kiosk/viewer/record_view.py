@@ -99,6 +99,6 @@ def record_view(intake: Intake, layout: QuestionnaireLayout) -> RecordView:
 
 def reviewed_line(intake: Intake) -> str:
     """Who reviewed the record and when; empty while it is not reviewed."""
-    if intake.status != "reviewed":
+    if intake.reviewed_at is None:
         return ""
     return f"Reviewed by {intake.reviewed_by or 'staff'} at {local_time(intake.reviewed_at)}"
