@@ -19,13 +19,15 @@ from kiosk.intake import Intake
 from kiosk.interop.fhir import record_bundle, to_json
 from kiosk.questionnaire.model import ConsentItem
 from kiosk.store import RecordNotFound
+from kiosk.viewer import paper
 from kiosk.viewer.audit_log import Shown
 from kiosk.viewer.auth import require_session, see_other
 from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
 from kiosk.viewer.course import badges
 from kiosk.viewer.record_cache import RecordPart
 from kiosk.viewer.record_view import local_time, reviewed_line
-from kiosk.viewer.security import tokens_match
+from kiosk.viewer.security import log, tokens_match
+from kiosk.viewer.sessions import Session
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -68,17 +70,42 @@ async def record_page(request: web.Request) -> web.StreamResponse:
 
 def _record_page(request: web.Request) -> Shown:
     context = viewer(request)
-    ref = record_ref(request)
     session = require_session(request)
+    intake, html = record_page_html(context, record_ref(request), session)
+    response = web.Response(text=html, content_type="text/html", headers=NO_STORE)
+    return response, context.audit_event(request, session.user, "view", intake.id)
+
+
+def record_page_html(context: ViewerContext, ref: str, session: Session) -> tuple[Intake, str]:
+    """The record page as HTML, for the screen and for paper (:mod:`kiosk.viewer.paper`)."""
     record = kept_record(context, ref)
     intake = record.intake
     visits, index = context.course_of(intake)
     # Only the record's parts are kept; the shell with this user's name and token is fresh.
-    return (context.render("record.html", session=session, intake=intake,
-                           record_top=context.course_parts.top(visits, index),
-                           record_body=record.body, reviewed=reviewed_line(intake),
-                           visit_count=len(visits)),
-            context.audit_event(request, session.user, "view", intake.id))
+    html = context.templates.get_template("record.html").render(
+        session=session, intake=intake, record_top=context.course_parts.top(visits, index),
+        record_body=record.body, reviewed=reviewed_line(intake), visit_count=len(visits))
+    return intake, html
+
+
+async def record_pdf(request: web.Request) -> web.StreamResponse:
+    """GET /i/{ref}.pdf: the record page printed to an A4 PDF (audited as an export)."""
+    return await shown_once_audited(request, _record_pdf)
+
+
+def _record_pdf(request: web.Request) -> Shown:
+    context = viewer(request)
+    session = require_session(request)
+    intake, html = record_page_html(context, record_ref(request), session)
+    try:
+        pdf = paper.record_pdf(html)
+    except paper.PdfUnavailable as error:
+        log.error("viewer: %s", error)  # what to install; no patient data in it
+        raise web.HTTPServiceUnavailable() from None
+    disposition = f'attachment; filename="{paper.pdf_file_name(intake.short_code)}"'
+    response = web.Response(body=pdf, content_type="application/pdf",
+                            headers={**NO_STORE, "Content-Disposition": disposition})
+    return response, context.audit_event(request, session.user, "export_pdf", intake.id)
 
 
 async def record_json(request: web.Request) -> web.StreamResponse:
