@@ -70,8 +70,9 @@ async def record_page(request: web.Request) -> web.StreamResponse:
 
 def _record_page(request: web.Request) -> Shown:
     context = viewer(request)
+    ref = record_ref(request)  # a path that cannot name a record is Not found, logged in or not
     session = require_session(request)
-    intake, html = record_page_html(context, record_ref(request), session)
+    intake, html = record_page_html(context, ref, session)
     response = web.Response(text=html, content_type="text/html", headers=NO_STORE)
     return response, context.audit_event(request, session.user, "view", intake.id)
 
@@ -95,8 +96,9 @@ async def record_pdf(request: web.Request) -> web.StreamResponse:
 
 def _record_pdf(request: web.Request) -> Shown:
     context = viewer(request)
+    ref = record_ref(request)  # a path that cannot name a record is Not found, logged in or not
     session = require_session(request)
-    intake, html = record_page_html(context, record_ref(request), session)
+    intake, html = record_page_html(context, ref, session)
     try:
         pdf = paper.record_pdf(html)
     except paper.PdfUnavailable as error:

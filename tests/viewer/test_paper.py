@@ -9,6 +9,7 @@ text and the size every piece of text is drawn at.
 
 from __future__ import annotations
 
+import http.client
 import io
 import re
 from collections.abc import Iterator
@@ -21,8 +22,8 @@ import pytest
 from test_store_helpers import kiosk
 
 from kiosk.intake import Intake
-from kiosk.questionnaire.loader import read_questionnaire
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
+from kiosk.questionnaire.loader import read_questionnaire
 from kiosk.store import Store
 from kiosk.viewer import paper
 from kiosk.viewer.accounts import StaffAccounts
@@ -64,8 +65,6 @@ def downloaded(clinic: Clinic) -> tuple[Any, bytes]:
 
 def _get_bytes(browser: Browser, path: str) -> tuple[Any, bytes]:
     """A GET whose body is kept as bytes (the shared client decodes text)."""
-    import http.client
-
     connection = http.client.HTTPConnection(browser.host, browser.port, timeout=30)
     cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
     try:
@@ -185,6 +184,8 @@ def test_records_show_pdf_writes_the_same_pdf_durably_and_audits_it(
                    "--data", str(clinic.store.root))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == f"Wrote intake {clinic.intake.short_code} as PDF to {target}\n"
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "clinician-guide.md").read_text()
+    assert "\nWrote intake HXK4TP as PDF to intake-HXK4TP.pdf\n" in guide  # what it prints
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     texts = assert_a4_record(target.read_bytes(), clinic.intake, "Ana María López")
     assert "Needle phobia" in texts[0] and "Log out" not in "".join(texts)
