@@ -13,6 +13,7 @@ a record's text can never make it fetch anything.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -23,6 +24,10 @@ from kiosk.viewer.accounts import StaffAccounts
 from kiosk.viewer.context import PACKAGE_DIR, ViewerContext
 from kiosk.viewer.sessions import Session, Sessions
 from kiosk.viewer.throttle import LoginThrottle
+
+# WeasyPrint warns about every screen-only CSS property it does not know (SVG strokes set
+# in the stylesheet, for one); the kiosk's log is kept for problems someone must act on.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 STYLESHEET_URL = "/static/viewer.css"
 # WeasyPrint resolves the page's relative links against this; only the stylesheet is served.
