@@ -8,6 +8,7 @@ this loop never stalls.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -90,24 +91,35 @@ def record_page_html(context: ViewerContext, ref: str, session: Session) -> tupl
 
 
 async def record_pdf(request: web.Request) -> web.StreamResponse:
-    """GET /i/{ref}.pdf: the record page printed to an A4 PDF (audited as an export)."""
-    return await shown_once_audited(request, _record_pdf)
+    """GET /i/{ref}.pdf: the record page printed to an A4 PDF (audited as an export).
 
-
-def _record_pdf(request: web.Request) -> Shown:
+    The page is prepared on the store thread, but printed beside it: a PDF takes a second
+    or two, which the store thread (every page, every kiosk save) must not wait for.
+    """
     context = viewer(request)
-    ref = record_ref(request)  # a path that cannot name a record is Not found, logged in or not
-    session = require_session(request)
-    intake, html = record_page_html(context, ref, session)
+    intake, html, user = await context.run(_printable_page, request)
     try:
-        pdf = paper.record_pdf(html)
+        pdf = await asyncio.to_thread(paper.record_pdf, html)
     except paper.PdfUnavailable as error:
         log.error("viewer: %s", error)  # what to install; no patient data in it
         raise web.HTTPServiceUnavailable() from None
     disposition = f'attachment; filename="{paper.pdf_file_name(intake.short_code)}"'
     response = web.Response(body=pdf, content_type="application/pdf",
                             headers={**NO_STORE, "Content-Disposition": disposition})
-    return response, context.audit_event(request, session.user, "export_pdf", intake.id)
+
+    def sent_once_audited(request: web.Request) -> Shown:
+        return response, context.audit_event(request, user, "export_pdf", intake.id)
+
+    return await shown_once_audited(request, sent_once_audited)
+
+
+def _printable_page(request: web.Request) -> tuple[Intake, str, str]:
+    """The record page to print, and who asks for it (their login checked first)."""
+    context = viewer(request)
+    ref = record_ref(request)  # a path that cannot name a record is Not found, logged in or not
+    session = require_session(request)
+    intake, html = record_page_html(context, ref, session)
+    return intake, html, session.user
 
 
 async def record_json(request: web.Request) -> web.StreamResponse:

@@ -14,6 +14,7 @@ a record's text can never make it fetch anything.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -29,6 +30,8 @@ from kiosk.viewer.throttle import LoginThrottle
 # in the stylesheet, for one); the kiosk's log is kept for problems someone must act on.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
+# One PDF at a time: Pango and fontconfig are not made to lay out from several threads.
+_ONE_AT_A_TIME = threading.Lock()
 STYLESHEET_URL = "/static/viewer.css"
 # WeasyPrint resolves the page's relative links against this; only the stylesheet is served.
 BASE_URL = "https://viewer.invalid/"
@@ -70,9 +73,10 @@ def _stylesheet_only(weasyprint: Any) -> Any:
 def record_pdf(page_html: str) -> bytes:
     """The record page's HTML as an A4 PDF, laid out with the stylesheet's print rules."""
     weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=page_html, base_url=BASE_URL,
-                               url_fetcher=_stylesheet_only(weasyprint), media_type="print")
-    pdf: bytes = document.write_pdf()
+    with _ONE_AT_A_TIME:
+        document = weasyprint.HTML(string=page_html, base_url=BASE_URL,
+                                   url_fetcher=_stylesheet_only(weasyprint), media_type="print")
+        pdf: bytes = document.write_pdf()
     return pdf
 
 

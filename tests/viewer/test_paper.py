@@ -174,7 +174,9 @@ def test_the_pdf_needs_a_login_and_each_download_is_audited_as_an_export(
     exports = [event for event in clinic.store.audit_events(clinic.intake.id)
                if event.action == "export_pdf"]
     assert [event.actor for event in exports] == [STAFF_NAME]
-    assert clinic.staff.get("/i/NOSUCH.pdf").status == 404
+    # A path that cannot name a record is Not found before any login, as for the page.
+    assert clinic.server.browser().get("/i/OOOOOO.pdf").status == 404
+    assert clinic.staff.get("/i/OOOOOO.pdf").status == 404
 
 
 def test_records_show_pdf_writes_the_same_pdf_durably_and_audits_it(
