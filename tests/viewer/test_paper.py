@@ -28,8 +28,10 @@ from kiosk.store import Store
 from kiosk.viewer import paper
 from kiosk.viewer.accounts import StaffAccounts
 from viewer.conftest import STAFF_NAME, STAFF_PASSWORD, Browser, Clock, ViewerServer, save_intake
+from viewer.course_fixture import save_course
 
 A4_POINTS = (595.28, 841.89)
+FOLLOW_UP_PATIENT = "Bo Li"
 FLAG_MESSAGES = ("Needle phobia", "Anticoagulant/antiplatelet", "On warfarin")
 # The body map's own letters (view names, the patient's sides) are drawn inside the small
 # figure, captioned below in body text; everything else must be at least 9 pt.
@@ -45,6 +47,8 @@ class Clinic:
         self.intake: Intake = save_intake(self.store, questionnaire, {
             "needle_fear": True, "blood_thinners": True, "blood_thinner_name": ["warfarin"],
         })
+        # Another patient's third visit, with a trend (another name: not linked to the first).
+        self.follow_up: Intake = save_course(self.store, FOLLOW_UP_PATIENT, "1961-02-03")[-1]
         self.server = ViewerServer(self.store, Clock())
         self.staff: Browser = self.server.browser()
         assert self.staff.log_in().status == 303
@@ -98,29 +102,35 @@ def text_sizes(pdf: bytes) -> list[tuple[str, float]]:
     return found
 
 
-class AnswerLabels(HTMLParser):
-    """The question labels (``<dt>``) of the record page, as the screen shows them."""
+class Answers(HTMLParser):
+    """The record page's questions (``<dt>``) and each piece of text of their answers
+    (``<dd>``), as the screen shows them."""
 
     def __init__(self) -> None:
         super().__init__()
         self.labels: list[str] = []
-        self._in_label = False
+        self.answers: list[str] = []
+        self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "dt":
-            self._in_label = True
-            self.labels.append("")
+        if tag in ("dt", "dd"):
+            self._in = tag
+            if tag == "dt":
+                self.labels.append("")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "dt":
-            self._in_label = False
+        if tag in ("dt", "dd"):
+            self._in = None
 
     def handle_data(self, data: str) -> None:
-        if self._in_label:
+        if self._in == "dt":
             self.labels[-1] += data
+        elif self._in == "dd" and data.strip():
+            self.answers.append(data)
 
 
-def assert_a4_record(pdf: bytes, intake: Intake, name: str) -> list[str]:
+def assert_a4_record(pdf: bytes, intake: Intake, name: str,
+                     born: str = "1979-05-14") -> list[str]:
     """At most 2 A4 pages, each headed with whose record it is; the pages' text."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert 1 <= len(reader.pages) <= 2, f"{len(reader.pages)} pages"
@@ -129,7 +139,7 @@ def assert_a4_record(pdf: bytes, intake: Intake, name: str) -> list[str]:
         assert size == pytest.approx(A4_POINTS, abs=1)
     texts = page_texts(pdf)
     for text in texts:
-        assert name in text and intake.short_code in text and "1979-05-14" in text, text
+        assert name in text and intake.short_code in text and born in text, text
     return texts
 
 
@@ -153,13 +163,12 @@ def test_the_pdf_download_is_the_record_on_two_a4_pages_at_9_points_or_more(
         assert nowhere not in whole
     # Every question the screen shows is on paper, once (the pain answers beside the body
     # map on screen print only in their own sections).
-    labels = AnswerLabels()
-    labels.feed(clinic.staff.get(f"/i/{clinic.intake.id}").text)
+    screen = Answers()
+    screen.feed(clinic.staff.get(f"/i/{clinic.intake.id}").text)
     page_text = squeezed(whole)
-    asked = [squeezed(label) for label in labels.labels]
-    assert len(asked) > 60
-    for label in asked:
-        assert page_text.count(label) >= 1, label
+    assert len(screen.labels) > 60
+    for shown in screen.labels + screen.answers:
+        assert squeezed(shown) in page_text, shown
     assert page_text.count(squeezed("How bad is your pain right now?")) == 1
 
     small = {text for text, size in text_sizes(pdf) if size < 8.95}
@@ -226,6 +235,18 @@ def test_chromium_prints_the_record_on_two_a4_pages_with_the_header_on_each(
     assert page.locator("header.top").is_hidden()
     assert page.locator("button").evaluate_all("all => all.every(b => !b.offsetParent)")
     pdf = page.pdf(format="A4")
-    context.close()
     texts = assert_a4_record(pdf, clinic.intake, "Ana María López")
     assert "Needle phobia" in texts[0] and "Log out" not in "".join(texts)
+
+    # A follow-up: the visits list stays on screen; the progress figures print small.
+    page.goto(f"http://127.0.0.1:{clinic.server.port}/i/{clinic.follow_up.id}")
+    assert page.locator(".visits").is_hidden()
+    figures = page.locator(".trend-figure")
+    assert figures.count() >= 2
+    main_width = page.locator("main").bounding_box()["width"]
+    for i in range(figures.count()):
+        assert figures.nth(i).bounding_box()["width"] < main_width / 2.5
+    follow_up = assert_a4_record(page.pdf(format="A4"), clinic.follow_up, FOLLOW_UP_PATIENT,
+                                 "1961-02-03")
+    assert "Progress" in follow_up[0] and "NEW SINCE LAST VISIT" in follow_up[0]
+    context.close()
