@@ -177,6 +177,8 @@ def test_the_pdf_download_is_the_record_on_two_a4_pages_at_9_points_or_more(
 
 def test_the_pdf_needs_a_login_and_each_download_is_audited_as_an_export(
         clinic: Clinic, downloaded: tuple[Any, bytes]) -> None:
+    assert f'href="/i/{clinic.intake.id}.pdf" download>Download PDF</a>' in \
+        clinic.staff.get(f"/i/{clinic.intake.id}").text
     anonymous = clinic.server.browser().get(f"/i/{clinic.intake.id}.pdf")
     assert anonymous.status == 303 and anonymous.location.startswith("/login?")
     assert "%PDF" not in anonymous.text
