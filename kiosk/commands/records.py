@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 from kiosk.commands.arguments import add_day_range, cli_actor
@@ -31,6 +32,7 @@ from kiosk.questionnaire.model import (
     YesNoItem,
 )
 from kiosk.questionnaire.text import clean_patient_text
+from kiosk.storage.files import write_durably
 from kiosk.store import AuditEvent, Store
 
 
@@ -56,7 +58,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Show one intake by record id or short code: flags first, then scores, "
                     "then every answer labelled with the questionnaire it was taken with.")
     show.add_argument("key", metavar="ID|SHORT_CODE")
-    show.add_argument("--json", action="store_true", help="print the record as JSON")
+    shown_as = show.add_mutually_exclusive_group()
+    shown_as.add_argument("--json", action="store_true", help="print the record as JSON")
+    shown_as.add_argument("--pdf", metavar="FILE",
+                          help="write the record as an A4 PDF, the viewer's Download PDF")
     show.set_defaults(handler=run_show)
     history = commands.add_parser(
         "history", parents=[common], help="one patient's visits, oldest first",
@@ -132,6 +137,8 @@ def flag_counts(intake: Intake) -> str:
 
 def run_show(args: argparse.Namespace) -> int:
     store = Store(resolve_data_dir(args.data))
+    if args.pdf:
+        return write_pdf(store, args.key, Path(args.pdf))
     intake = store.get_intake(args.key)
     questionnaire = store.questionnaire_for(intake.questionnaire)
     store.record_audit(AuditEvent(actor=cli_actor(), action="view", record_id=intake.id))
@@ -145,6 +152,17 @@ def run_show(args: argparse.Namespace) -> int:
                          ensure_ascii=False, indent=2))
         return 0
     print("\n".join(record_text(intake, questionnaire, answers)))
+    return 0
+
+
+def write_pdf(store: Store, key: str, path: Path) -> int:
+    """The record as the viewer's PDF, written durably to ``path``; audited as an export."""
+    from kiosk.viewer.paper import printed_record  # WeasyPrint and the viewer: only here
+
+    intake, pdf = printed_record(store, key, cli_actor())
+    write_durably(path, pdf)
+    store.record_audit(AuditEvent(actor=cli_actor(), action="export_pdf", record_id=intake.id))
+    print(f"Wrote intake {intake.short_code} as PDF to {path}")
     return 0
 
 

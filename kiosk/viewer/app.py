@@ -25,6 +25,7 @@ ROUTE_NAMES = {
     "record-json": "record json",
     "record-fhir": "record fhir export",
     "record-page": "record page",
+    "record-pdf": "record pdf",
     "record-review": "mark reviewed",
     "record-decide": "decide flag",
     "record-consent": "confirm consent",
@@ -52,9 +53,10 @@ def create_app(store: Store, *, public_url: str, secure_cookies: bool,
     # Every page answers HEAD as GET, without the body; a HEAD shows no record, so it is
     # not audited as a view (kiosk.viewer.audit_log).
     app.router.add_get("/", pages.day_list, name="day-list")
-    # The JSON routes come first: "/i/{ref}" would otherwise take "ID.json" as a ref.
+    # The download routes come first: "/i/{ref}" would otherwise take "ID.json" as a ref.
     app.router.add_get(r"/i/{ref:[A-Za-z0-9]{1,40}}.fhir.json", pages.record_fhir,
                        name="record-fhir")
+    app.router.add_get(r"/i/{ref:[A-Za-z0-9]{1,40}}.pdf", pages.record_pdf, name="record-pdf")
     app.router.add_get(r"/i/{ref:[A-Za-z0-9]{1,40}}.json", pages.record_json,
                        name="record-json")
     app.router.add_get("/i/{ref}", pages.record_page, name="record-page")

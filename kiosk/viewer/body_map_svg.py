@@ -42,10 +42,16 @@ class BodyMapView:
     margin: int = MARGIN
 
 
+# The colours as SVG attributes too, the same as viewer.css: the PDF renderer (WeasyPrint)
+# does not style inline SVG from the page's stylesheet; on screen the stylesheet wins.
+_PAINT = {False: 'fill="#e9ecef" stroke="#8a939c" stroke-width="0.06"',
+          True: 'fill="#d6281f" stroke="#7a0d08" stroke-width="0.12"'}
+
+
 def _rect(region: BodyRegion, chosen: bool, name: str) -> Markup:
     css = "region chosen" if chosen else "region"
     return Markup(
-        f'\n    <rect class="{css}" data-region="{escape(region.id)}"\n'
+        f'\n    <rect class="{css}" data-region="{escape(region.id)}" {_PAINT[chosen]}\n'
         f'          x="{region.x}" y="{region.y}" width="{region.w}" height="{region.h}">'
         f"<title>{escape(name)}</title></rect>")
 

@@ -8,6 +8,7 @@ this loop never stalls.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from kiosk.intake import Intake
 from kiosk.interop.fhir import record_bundle, to_json
 from kiosk.questionnaire.model import ConsentItem
 from kiosk.store import RecordNotFound
+from kiosk.viewer import paper
 from kiosk.viewer.audit_log import Shown
 from kiosk.viewer.auth import require_session, see_other
 from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
@@ -28,7 +30,8 @@ from kiosk.viewer.course import badges
 from kiosk.viewer.decision_view import decisions_view
 from kiosk.viewer.record_cache import RecordPart
 from kiosk.viewer.record_view import local_time, reviewed_line
-from kiosk.viewer.security import tokens_match
+from kiosk.viewer.security import log, tokens_match
+from kiosk.viewer.sessions import Session
 
 NO_STORE = {"Cache-Control": "no-store"}
 LISTED_STATUSES = [code for code in STATUSES if code != "draft"]  # drafts are never stored
@@ -89,19 +92,59 @@ def _record_response(request: web.Request, problem: str,
     context = viewer(request)
     ref = record_ref(request)
     session = require_session(request)
+    intake, html = record_page_html(context, ref, session, problem)
+    return web.Response(text=html, status=status, content_type="text/html",
+                        headers=NO_STORE), intake
+
+
+def record_page_html(context: ViewerContext, ref: str, session: Session,
+                     problem: str = "") -> tuple[Intake, str]:
+    """The record page as HTML, for the screen and for paper (:mod:`kiosk.viewer.paper`)."""
     record = kept_record(context, ref)
     intake = record.intake
     visits, index = context.course_of(intake)
     # Only the record's parts are kept; the shell with this user's name and token is fresh,
-    # and so are the decision forms (they carry the token).
+    # and so are the decision forms (they carry the token; on paper they never print).
     decisions = context.templates.get_template("_decisions.html").render(
         decide=decisions_view(intake), problem=problem, csrf=session.csrf,
         user=session.user, intake_id=intake.id)
-    return (context.render("record.html", status=status, session=session, intake=intake,
-                           record_top=context.course_parts.top(visits, index),
-                           decisions=Markup(decisions),
-                           record_body=record.body, reviewed=reviewed_line(intake),
-                           visit_count=len(visits)), intake)
+    html = context.templates.get_template("record.html").render(
+        session=session, intake=intake, record_top=context.course_parts.top(visits, index),
+        decisions=Markup(decisions), record_body=record.body, reviewed=reviewed_line(intake),
+        visit_count=len(visits))
+    return intake, html
+
+
+async def record_pdf(request: web.Request) -> web.StreamResponse:
+    """GET /i/{ref}.pdf: the record page printed to an A4 PDF (audited as an export).
+
+    The page is prepared on the store thread, but printed beside it: a PDF takes a second
+    or two, which the store thread (every page, every kiosk save) must not wait for.
+    """
+    context = viewer(request)
+    intake, html, user = await context.run(_printable_page, request)
+    try:
+        pdf = await asyncio.to_thread(paper.record_pdf, html)
+    except paper.PdfUnavailable as error:
+        log.error("viewer: %s", error)  # what to install; no patient data in it
+        raise web.HTTPServiceUnavailable() from None
+    disposition = f'attachment; filename="{paper.pdf_file_name(intake.short_code)}"'
+    response = web.Response(body=pdf, content_type="application/pdf",
+                            headers={**NO_STORE, "Content-Disposition": disposition})
+
+    def sent_once_audited(request: web.Request) -> Shown:
+        return response, context.audit_event(request, user, "export_pdf", intake.id)
+
+    return await shown_once_audited(request, sent_once_audited)
+
+
+def _printable_page(request: web.Request) -> tuple[Intake, str, str]:
+    """The record page to print, and who asks for it (their login checked first)."""
+    context = viewer(request)
+    ref = record_ref(request)  # a path that cannot name a record is Not found, logged in or not
+    session = require_session(request)
+    intake, html = record_page_html(context, ref, session)
+    return intake, html, session.user
 
 
 async def record_json(request: web.Request) -> web.StreamResponse:

@@ -39,6 +39,8 @@ ERROR_TEXTS = {
     405: ("Not allowed", "This page cannot be used that way."),
     413: ("Too large", "The request was too large."),
     429: ("Too many attempts", "Too many failed logins. Wait a while before trying again."),
+    503: ("PDF not available", "This computer cannot make PDFs yet; the viewer's log says "
+                               "what to install. Print the page from the browser instead."),
     500: ("Something went wrong", "The viewer could not show this page. Try again; if it keeps "
                                   "happening, tell the person who looks after the kiosk."),
 }
