@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from axe_playwright_python.sync_playwright import Axe
 from decisions_fixture import answers_with_every_level
 
 from kiosk.intake import Intake
@@ -14,6 +15,12 @@ from kiosk.store import Store
 from viewer.conftest import STAFF_NAME, STAFF_PASSWORD, ViewerServer, save_intake
 
 PHONE = {"width": 390, "height": 844}
+
+
+def no_axe_violations(page: Any) -> None:
+    """axe-core (bundled by axe-playwright-python) finds nothing on the page as shown."""
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def decide(page: Any, level: str, decision: str, note: str | None = None) -> None:
@@ -29,7 +36,9 @@ def test_a_clinician_decides_every_flag_confirms_consent_and_filters_the_day(
         chromium: Any, server: ViewerServer, store: Store, questionnaire: Questionnaire,
         intake: Intake, tmp_path: Path) -> None:
     record = save_intake(store, questionnaire, answers_with_every_level())
-    context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    # bypass_csp lets axe's script run; the viewer's own pages carry none
+    context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                   bypass_csp=True)
     page = context.new_page()
     link = f"http://127.0.0.1:{server.port}/i/{record.id}"
     page.goto(link)
@@ -40,6 +49,7 @@ def test_a_clinician_decides_every_flag_confirms_consent_and_filters_the_day(
     status = page.locator(".decisions .standing-now")
     assert "3 open flags" in status.inner_text()
 
+    no_axe_violations(page)  # every flag still open, every form empty
     decide(page, "stop", "cleared", "")  # no note: refused, said plainly
     assert page.locator(".decisions .problem").inner_text() == \
         "A stop flag can only be cleared with a note saying why."
@@ -61,12 +71,14 @@ def test_a_clinician_decides_every_flag_confirms_consent_and_filters_the_day(
         f"Consent confirmed in person by {STAFF_NAME} at ")
     assert status.locator(".status").inner_text().lower() == "cleared for needling"
     page.screenshot(path=str(tmp_path / "decided.png"), full_page=True)
+    no_axe_violations(page)  # decided, with the history and the confirmation shown
     assert [event.action for event in store.audit_events(record.id)
             if event.action != "view"] == ["decide"] * 4 + ["consent"]
     assert store.get_intake(record.id).status == "cleared_for_needling"
 
     page.goto(f"http://127.0.0.1:{server.port}/")
     assert page.locator("ul.intakes li").count() == 2
+    no_axe_violations(page)
     page.select_option("#status-filter", "cleared_for_needling")
     page.click("form.day-picker button")
     page.wait_for_load_state()
