@@ -2,9 +2,10 @@
 
 The check parses every day file, each part of a day on its own (each record checked
 as an intake), every audit day, questionnaire, document and the settings, then
-compares each derived index with what the day files say it should hold. It reads without the lock (files are
-replaced whole); an index mismatch is looked at again under the lock before it
-is reported, since a save writes its index entries a moment before its record.
+compares each derived index with what the day files say it should hold. It reads
+without the lock (files are replaced whole); an index mismatch is looked at again
+under the lock before it is reported, since a save writes its index entries a moment
+before its record.
 
 Repair rebuilds only derived files, under the lock, moving the old file into
 ``damaged/`` first. A day file, the audit log, an account, a key or a
