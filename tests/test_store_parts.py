@@ -222,8 +222,8 @@ def test_killing_a_writer_between_part_writes_loses_no_acknowledged_record(
             time.sleep(rng.uniform(0.005, 0.05))
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            saved += [tuple(line.split()) for line in output.read().decode().splitlines()
-                      if len(line.split()) == 2]
+            saved += [(line[:26], line[27:]) for line in output.read().decode().splitlines()
+                      if len(line) > 27]
     store = Store(data)
     parts = sorted(os.listdir(data / MONTH))
     assert len(parts) > 3 and all(len(file_of_day(store, name)) <= 2 for name in parts)
