@@ -1,10 +1,16 @@
-"""Intake records: one small TinyDB file per submission day, found through bucketed indexes.
+"""Intake records: small TinyDB files per submission day, found through bucketed indexes.
 
-A save reads and writes three small files (the id bucket, the short-code bucket
-and the day's file), so its cost does not grow with the records behind it. The
-indexes are written before the day's file: a crash in between leaves an index
-entry without a record, which reads as "not found" and was never acknowledged,
-rather than a record that nothing can find.
+A day's records go in parts of at most :data:`PART_SIZE` (``2026-11-23.json``, then
+``2026-11-23.p1.json``, ...), so an import of thousands on one day makes more files,
+not a bigger one. The id index names each record's part (its "place": the plain day
+for the first part, as in folders written before parts, else ``2026-11-23.p1``), and
+a record keeps its part for good. A save reads and writes three small files (the id
+bucket, the short-code bucket and the part), and finds the day's last part by listing
+its month's folder, so its cost does not grow with the records behind it, nor with
+those of its day. The indexes are written before the part: a crash in between leaves
+an index entry without a record, which reads as "not found" and was never
+acknowledged, rather than a record that nothing can find; a part is only begun once
+the one before it is full, so such an entry never moves where the next save goes.
 
 Callers hold the store lock around :func:`save` and :func:`mark_reviewed`;
 reads need no lock because every file is replaced whole by a rename.
