@@ -1,7 +1,9 @@
 """How long one save and one lookup by id take as the store fills up, next to plain TinyDB,
-and what linking one patient's visits adds to a save.
+what linking one patient's visits adds to a save, and an import of 20,000 intakes that
+all land on one day.
 
-Run: ``.venv/bin/python bench/store.py`` (about a minute; ``--quick`` for a smoke run).
+Run: ``.venv/bin/python bench/store.py`` (a few minutes; ``--quick`` for a smoke run,
+``--one-day-only`` for the import case alone).
 
 Records are real intakes of the bundled questionnaire (complete answers, with the
 free-text answers a talkative patient gives) of about 3.5 KB each, spread over past
@@ -14,6 +16,11 @@ minus the patient index: what a save cost before linking), and saves, lookups an
 history lookups are taken round-robin over the sizes, so background load on a shared
 machine hits every size alike. Plain TinyDB is one file with its default JSONStorage,
 as the issue measured it.
+
+The one-day import saves 20,000 intakes submitted on one day, one by one through the
+store as ``kiosk submit`` does (each linked, 4 visits a patient), into a store holding
+one clinic day of 30: its total time, and the per-save pace over the first and the last
+500. Then lookups by id into the import's day and into the day of 30, taken in turn.
 """
 
 from __future__ import annotations
@@ -64,6 +71,8 @@ PER_DAY = 30
 VISITS_PER_PATIENT = 4
 TARGET_BYTES = 3_500
 START = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
+ONE_DAY_IMPORT = 20_000
+PACE_WINDOW = 500
 Results = dict[int, dict[str, tuple[float, float]]]  # size -> operation -> (median, p95) ms
 
 
@@ -256,6 +265,55 @@ def save_unlinked(store: Store, intake: Intake) -> None:
         records.save(store.root, intake)
 
 
+def bench_one_day_import(work: Path, questionnaire: Questionnaire, template: dict[str, Any],
+                         count: int, samples: int) -> dict[str, Any]:
+    """``count`` saves all submitted on one day, then lookups there and in a day of 30."""
+    root = work / "one-day"
+    people = People()
+    usual_day = fill_store(root, questionnaire, template, PER_DAY, people)
+    store = Store(root)
+    step = dt.timedelta(hours=15) / count  # every one between 08:00 and 23:00 of one day
+    paces: list[float] = []
+    imported: list[str] = []
+    started = time.perf_counter()
+    for n in range(count):
+        person = people.add() if n % VISITS_PER_PATIENT == 0 else len(people.ids) - 1
+        intake = Intake.model_validate(clone(template, START + n * step, person, None))
+        paces.append(timed(partial(store.save_intake, intake, questionnaire)))
+        imported.append(intake.id)
+        if n % 2_000 == 1_999:
+            print(f"  imported {n + 1:,}", file=sys.stderr, flush=True)
+    total = time.perf_counter() - started
+    lookups: dict[str, list[float]] = defaultdict(list)
+    for big, usual in zip(random.choices(imported, k=samples),
+                          random.choices(usual_day, k=samples), strict=True):
+        lookups["import day"].append(timed(partial(store.get_intake, big)))
+        lookups["day of 30"].append(timed(partial(store.get_intake, usual)))
+    day = START.date().isoformat()
+    parts = sum(1 for place, _ in records.record_files(root) if place.startswith(day))
+    largest = max(path.stat().st_size for _, path in records.record_files(root))
+    return {"count": count, "total": total, "parts": parts, "largest": largest,
+            "first": summary(paces[:PACE_WINDOW]), "last": summary(paces[-PACE_WINDOW:]),
+            "import day": summary(lookups["import day"]),
+            "day of 30": summary(lookups["day of 30"])}
+
+
+def print_one_day_import(found: dict[str, Any]) -> None:
+    print()
+    print(f"one-day import: {found['count']:,} saves in {found['total']:.1f} s "
+          f"({found['count'] / found['total']:.0f} a second) into {found['parts']} parts of "
+          f"at most {records.PART_SIZE} (largest records file {found['largest'] / 1e3:.0f} KB)")
+    print()
+    print("| one-day import | median / p95 (ms) |")
+    print("|---|---:|")
+    for label, key in ((f"save, first {PACE_WINDOW:,}", "first"),
+                       (f"save, last {PACE_WINDOW:,}", "last"),
+                       ("lookup in the import's day", "import day"),
+                       (f"lookup in a day of {PER_DAY}", "day of 30")):
+        median, p95 = found[key]
+        print(f"| {label} | {median:.2f} / {p95:.2f} |")
+
+
 def bench_tinydb(work: Path, template: dict[str, Any], count: int,
                  samples: int) -> dict[str, tuple[float, float]]:
     """Plain TinyDB, one size at a time (its operations take up to seconds)."""
@@ -289,13 +347,27 @@ def main() -> None:
                              "the cost of the work without the disk's)")
     parser.add_argument("--store-only", action="store_true",
                         help="skip plain TinyDB (its operations at 50,000 take seconds)")
+    parser.add_argument("--one-day-only", action="store_true",
+                        help=f"only the import of {ONE_DAY_IMPORT:,} intakes on one day")
+    parser.add_argument("--import-count", type=int, default=None, metavar="N",
+                        help=f"how many the one-day import saves ({ONE_DAY_IMPORT:,})")
+    parser.add_argument("--part-size", type=int, default=records.PART_SIZE, metavar="N",
+                        help="records in one file of a day at most; a huge one shows the "
+                             "store as it was before parts (one file a day)")
     args = parser.parse_args()
+    records.PART_SIZE = args.part_size
     sizes = SIZES[:3] if args.quick else SIZES
     samples = 50 if args.quick else args.samples
     random.seed(7)
     questionnaire = load_questionnaire(BUNDLED_QUESTIONNAIRE)
     assert questionnaire.item_with_role("name") and questionnaire.item_with_role("birth_date")
     template = template_intake(questionnaire)
+    imports = args.import_count or (2_000 if args.quick else ONE_DAY_IMPORT)
+    if args.one_day_only:
+        with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=args.work) as tmp:
+            print_one_day_import(bench_one_day_import(Path(tmp), questionnaire, template,
+                                                      imports, samples))
+        return
     print(f"records of {len(encode(template)):,} bytes, {PER_DAY} intakes a clinic day; "
           f"{VISITS_PER_PATIENT} visits a patient; store: {samples} saves with and without "
           "linking, lookups and history lookups per size; plain TinyDB: "
@@ -309,7 +381,9 @@ def main() -> None:
             results["tinydb"][count] = bench_tinydb(work, template, count,
                                                     tinydb_samples(count, args.quick))
             print(f"  measured plain TinyDB at {count:,} records", file=sys.stderr, flush=True)
+        one_day = bench_one_day_import(work, questionnaire, template, imports, samples)
     print_table(results, sizes)
+    print_one_day_import(one_day)
 
 
 def cells(results: dict[str, Results], kind: str, count: int, operations: tuple[str, ...],

@@ -1,10 +1,11 @@
 """``kiosk check``: read every file of the data folder, and repair what is derived.
 
-The check parses every day file (each record checked as an intake), every audit
-day, questionnaire, document and the settings, then compares each derived index
-with what the day files say it should hold. It reads without the lock (files are
-replaced whole); an index mismatch is looked at again under the lock before it
-is reported, since a save writes its index entries a moment before its record.
+The check parses every day file, each part of a day on its own (each record checked
+as an intake), every audit day, questionnaire, document and the settings, then
+compares each derived index with what the day files say it should hold. It reads
+without the lock (files are replaced whole); an index mismatch is looked at again
+under the lock before it is reported, since a save writes its index entries a moment
+before its record.
 
 Repair rebuilds only derived files, under the lock, moving the old file into
 ``damaged/`` first. A day file, the audit log, an account, a key or a
@@ -85,27 +86,28 @@ def check(root: Path, lock: contextlib.AbstractContextManager[Any], repair: bool
     return report
 
 
-# day -> the day file's identity when read, and its (record id, short code) pairs, or
-# None if it could not be read
+# place (a day's part, as the id index names it) -> its file's identity when read, and its
+# (record id, short code) pairs, or None if it could not be read
 DayCache = dict[str, tuple[FileIdentity | None, list[tuple[str, str]] | None]]
 
 
 def _check_records(root: Path, report: Report, days: DayCache) -> RecordScan:
-    """Read the day files (those unchanged since ``days`` was filled are not read again)."""
+    """Read the day files, every part (those unchanged since ``days`` was filled are not
+    read again)."""
     scan = RecordScan()
-    for day, path in records.record_files(root):
+    for place, path in records.record_files(root):
         report.counts["day file"] += 1
         identity = file_identity(path)
-        known = days.get(day)
+        known = days.get(place)
         if known is None or known[0] != identity or identity is None:
             known = identity, _read_day(path, report)
-            days[day] = known
+            days[place] = known
         pairs = known[1]
         if pairs is None:
-            scan.unreadable_days.add(day)
+            scan.unreadable_days.add(place)
             continue
         for record_id, short_code in pairs:
-            scan.add(day, record_id, short_code)
+            scan.add(place, record_id, short_code)
         report.counts["record"] += len(pairs)
     return scan
 

@@ -38,14 +38,16 @@ class Problem:
 class RecordScan:
     """What the readable day files hold, read once for every index's check."""
 
-    days: dict[str, str] = field(default_factory=dict)  # record id -> its day
+    # record id -> its place: the day, or the day's part (``2026-11-23.p2``), as the id
+    # index holds it; unreadable_days holds places too
+    days: dict[str, str] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)  # short code -> its first record
     # Every record with the code: records imported in bulk, not through a save, may share one.
     code_owners: dict[str, set[str]] = field(default_factory=dict)
     unreadable_days: set[str] = field(default_factory=set)
 
-    def add(self, day: str, record_id: str, short_code: str) -> None:
-        self.days[record_id] = day
+    def add(self, place: str, record_id: str, short_code: str) -> None:
+        self.days[record_id] = place
         self.codes.setdefault(short_code, record_id)
         self.code_owners.setdefault(short_code, set()).add(record_id)
 

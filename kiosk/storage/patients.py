@@ -63,8 +63,6 @@ from kiosk.storage.layout import (
     INDEX,
     PATIENT_KEYS_INDEX,
     PATIENT_VISITS_INDEX,
-    RECORDS,
-    days_stored,
     index_file,
 )
 
@@ -280,7 +278,7 @@ def expected_index(root: Path, secret: bytes, questionnaire_for: Callable[[Any],
 
     found: dict[str, list[Intake]] = defaultdict(list)
     latest: dict[str, Intake] = {}
-    for day in days_stored(root, RECORDS):
+    for day in records.days(root):
         try:
             day_records = records.read_day(root, day)
         except StoreDamaged:

@@ -1,10 +1,16 @@
-"""Intake records: one small TinyDB file per submission day, found through bucketed indexes.
+"""Intake records: small TinyDB files per submission day, found through bucketed indexes.
 
-A save reads and writes three small files (the id bucket, the short-code bucket
-and the day's file), so its cost does not grow with the records behind it. The
-indexes are written before the day's file: a crash in between leaves an index
-entry without a record, which reads as "not found" and was never acknowledged,
-rather than a record that nothing can find.
+A day's records go in parts of at most :data:`PART_SIZE` (``2026-11-23.json``, then
+``2026-11-23.p1.json``, ...), so an import of thousands on one day makes more files,
+not a bigger one. The id index names each record's part (its "place": the plain day
+for the first part, as in folders written before parts, else ``2026-11-23.p1``), and
+a record keeps its part for good. A save reads and writes three small files (the id
+bucket, the short-code bucket and the part), and finds the day's last part by listing
+its month's folder, so its cost does not grow with the records behind it, nor with
+those of its day. The indexes are written before the part: a crash in between leaves
+an index entry without a record, which reads as "not found" and was never
+acknowledged, rather than a record that nothing can find; a part is only begun once
+the one before it is full, so such an entry never moves where the next save goes.
 
 Callers hold the store lock around :func:`save` and :func:`mark_reviewed`;
 reads need no lock because every file is replaced whole by a rename.
@@ -13,6 +19,7 @@ reads need no lock because every file is replaced whole by a rename.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,14 +51,23 @@ from kiosk.storage.layout import (
     RECORDS,
     day_file,
     day_of,
-    days_stored,
+    day_parts,
     index_file,
+    part_place,
+    place_day,
+    place_part,
+    places_stored,
 )
 
 TABLE = "intakes"
 DAY_KIND = "the intake records of one day"
 ID_INDEX_KIND = "the record-id index"
 CODE_INDEX_KIND = "the short-code index"
+# Records in one file at most: a day of a busy clinic (30) fits in its first part, and an
+# import of thousands in one day makes more parts, each no bigger than such a day, so a
+# save or a lookup costs the same however many the day holds. Tests lower it.
+PART_SIZE = 32
+PLACE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.p[1-9]\d{0,5})?$")
 FIELDS = frozenset({"id", "short_code", "status", "created_at", "questionnaire", "language",
                     "answers", "flags"})
 
@@ -64,33 +80,42 @@ def save(root: Path, intake: Intake,
     ``intake`` itself, so the caller shows the patient the code that was stored.
     ``before_indexes`` runs once the day's file has been read and found sound, before
     any index is written (the patient index links the record there).
+
+    A new record goes in its day's last part, or a new part once that holds
+    :data:`PART_SIZE`; a stored one stays in the part the id index names.
     """
     day = day_of(intake.submitted_at or intake.created_at)
     ids_path = index_file(root, ID_INDEX, intake.id)
     ids = _read_index(ids_path, ID_INDEX_KIND)
-    stored_day = ids.get(intake.id)
-    if stored_day is not None and stored_day != day:
-        raise StoreError(f"record {intake.id} is already stored under {stored_day}; "
-                         "its submission time cannot change")
-    path = day_file(root, RECORDS, day)
-    with open_tinydb(path, DAY_KIND, FIELDS) as db:
-        table = db.table(TABLE)
-        stored = table.get(where("id") == intake.id)  # reads (and checks) the day's file first
-        if before_indexes is not None:
-            before_indexes(intake)
-        if isinstance(stored, Document):
-            intake.short_code = str(stored.get("short_code", intake.short_code))
-        else:
-            _claim_short_code(root, intake)
-        if stored_day is None:
-            ids[intake.id] = day
-            _write_index(ids_path, ids)
-        ensure_private_dir(path.parent)
-        # insert/update, not upsert: TinyDB's upsert writes the file twice for a new record
-        if isinstance(stored, Document):
-            table.update(intake.model_dump(mode="json"), doc_ids=[stored.doc_id])
-        else:
-            table.insert(intake.model_dump(mode="json"))
+    stored_place = ids.get(intake.id)
+    if stored_place is not None and place_day(_checked_place(stored_place, ids_path)) != day:
+        raise StoreError(f"record {intake.id} is already stored under "
+                         f"{place_day(stored_place)}; its submission time cannot change")
+    place = stored_place or part_place(day, max(day_parts(root, RECORDS, day), default=0))
+    while True:
+        path = day_file(root, RECORDS, place)
+        with open_tinydb(path, DAY_KIND, FIELDS) as db:
+            table = db.table(TABLE)
+            stored = table.get(where("id") == intake.id)  # reads (and checks) the part first
+            if stored is None and stored_place is None and len(table) >= PART_SIZE:
+                place = part_place(day, place_part(place) + 1)  # full: the next part
+                continue
+            if before_indexes is not None:
+                before_indexes(intake)
+            if isinstance(stored, Document):
+                intake.short_code = str(stored.get("short_code", intake.short_code))
+            else:
+                _claim_short_code(root, intake)
+            if stored_place is None:
+                ids[intake.id] = place
+                _write_index(ids_path, ids)
+            ensure_private_dir(path.parent)
+            # insert/update, not upsert: TinyDB's upsert writes the file twice for a new record
+            if isinstance(stored, Document):
+                table.update(intake.model_dump(mode="json"), doc_ids=[stored.doc_id])
+            else:
+                table.insert(intake.model_dump(mode="json"))
+            return
 
 
 def _claim_short_code(root: Path, intake: Intake) -> None:
@@ -121,16 +146,17 @@ def find_id(root: Path, id_or_short_code: str) -> str:
 
 
 def locate(root: Path, id_or_short_code: str) -> tuple[str, Path]:
-    """The record id and the day file that holds it, from the indexes alone.
+    """The record id and the day file (the day's part) that holds it, from the indexes alone.
 
-    Neither ever changes for a stored record (a record keeps its day), so a long-lived
+    Neither ever changes for a stored record (a record keeps its part), so a long-lived
     reader may keep them; :class:`RecordNotFound` if no index knows the record.
     """
     record_id = find_id(root, id_or_short_code)
-    day = _read_index(index_file(root, ID_INDEX, record_id), ID_INDEX_KIND).get(record_id)
-    if day is None:
+    ids_path = index_file(root, ID_INDEX, record_id)
+    place = _read_index(ids_path, ID_INDEX_KIND).get(record_id)
+    if place is None:
         raise RecordNotFound(f"no record has the id or short code {id_or_short_code.strip()!r}")
-    return record_id, day_file(root, RECORDS, day)
+    return record_id, day_file(root, RECORDS, _checked_place(place, ids_path))
 
 
 def get(root: Path, id_or_short_code: str) -> Intake:
@@ -171,10 +197,16 @@ def read_day_file(path: Path) -> DayRecords:
 
 
 def record_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """Every file that holds records, oldest day first, with its day: checks and repairs
-    walk the records through this, so where records lie is known in this module only."""
-    for day in days_stored(root, RECORDS):
-        yield day, day_file(root, RECORDS, day)
+    """Every file that holds records, oldest day first (a day's parts in order), with its
+    place as the id index names it: checks and repairs walk the records through this, so
+    where records lie is known in this module only."""
+    for place in places_stored(root, RECORDS):
+        yield place, day_file(root, RECORDS, place)
+
+
+def days(root: Path) -> list[str]:
+    """Every day with records, oldest first."""
+    return list(dict.fromkeys(place_day(place) for place in places_stored(root, RECORDS)))
 
 
 def mark_reviewed(root: Path, id_or_short_code: str, reviewer: str) -> Intake:
@@ -188,9 +220,10 @@ def mark_reviewed(root: Path, id_or_short_code: str, reviewer: str) -> Intake:
 
 
 def update(root: Path, intake: Intake) -> Intake:
-    """Write a stored record back with its status settled (a review, a decision, consent)."""
+    """Write a stored record back in its own part, with its status settled (a review, a
+    decision, consent)."""
     intake.settle()
-    path = day_file(root, RECORDS, day_of(intake.submitted_at or intake.created_at))
+    path = locate(root, intake.id)[1]
     with open_tinydb(path, DAY_KIND, FIELDS) as db:
         db.table(TABLE).update(intake.model_dump(mode="json"), where("id") == intake.id)
     return intake
@@ -198,12 +231,11 @@ def update(root: Path, intake: Intake) -> Intake:
 
 def rewrite(root: Path, intakes: list[Intake]) -> None:
     """Write stored records back as they are now (a changed ``patient``), one write per
-    day file; each must already be stored."""
-    by_day: dict[str, list[Intake]] = {}
+    file (a day's part); each must already be stored."""
+    by_file: dict[Path, list[Intake]] = {}
     for intake in intakes:
-        by_day.setdefault(day_of(submitted(intake)), []).append(intake)
-    for day, changed in sorted(by_day.items()):
-        path = day_file(root, RECORDS, day)
+        by_file.setdefault(locate(root, intake.id)[1], []).append(intake)
+    for path, changed in sorted(by_file.items()):
         with open_tinydb(path, DAY_KIND, FIELDS) as db:
             table = db.table(TABLE)
             stored = {document.get("id") for document in table.all()}
@@ -223,7 +255,7 @@ def list_intakes(root: Path, *, status: str | None = None, since: dt.date | None
     # Days are UTC; a local day can reach into the UTC day either side of it.
     first = (since - dt.timedelta(days=1)).isoformat() if since else None
     last = (until + dt.timedelta(days=1)).isoformat() if until else None
-    for day in reversed(days_stored(root, RECORDS)):
+    for day in reversed(days(root)):
         if (limit is not None and len(found) >= limit) or (first and day < first):
             break
         if last and day > last:
@@ -235,11 +267,13 @@ def list_intakes(root: Path, *, status: str | None = None, since: dt.date | None
 
 
 def read_day(root: Path, day: str) -> list[Intake]:
-    """The intakes of one day, newest first."""
-    path = day_file(root, RECORDS, day)
-    with open_tinydb(path, DAY_KIND, FIELDS) as db:
-        documents = db.table(TABLE).all()
-    intakes = [to_intake(document, path) for document in documents]
+    """The intakes of one day (every part of it), newest first."""
+    intakes = []
+    for part in day_parts(root, RECORDS, day) or [0]:
+        path = day_file(root, RECORDS, part_place(day, part))
+        with open_tinydb(path, DAY_KIND, FIELDS) as db:
+            documents = db.table(TABLE).all()
+        intakes += [to_intake(document, path) for document in documents]
     return sorted(intakes, key=submitted, reverse=True)
 
 
@@ -262,6 +296,15 @@ def to_intake(document: dict[str, Any], path: Path) -> Intake:
     return intake
 
 
+def _checked_place(place: str, ids_path: Path) -> str:
+    """An id-index value as a place, or :class:`StoreDamaged` naming the bucket: it names
+    a file, so nothing but a day and a part number may pass."""
+    if PLACE.match(place) is None:
+        raise with_advice(StoreDamaged(ids_path, f"it holds a place that is no day "
+                                       f"({ID_INDEX_KIND})"), REPAIR_ADVICE)
+    return place
+
+
 def _read_index(path: Path, kind: str) -> dict[str, str]:
     try:
         data: dict[str, str] | None = read_json(path, text_map_shape, kind)
@@ -275,5 +318,6 @@ def _write_index(path: Path, entries: dict[str, str]) -> None:
     write_json(path, entries)
 
 
-__all__ = ["DayRecords", "find_id", "get", "list_intakes", "locate", "mark_reviewed", "read_day",
-           "read_day_file", "record_files", "rewrite", "save", "update"]
+__all__ = ["PART_SIZE", "DayRecords", "days", "find_id", "get", "list_intakes", "locate",
+           "mark_reviewed", "read_day", "read_day_file", "record_files", "rewrite", "save",
+           "update"]

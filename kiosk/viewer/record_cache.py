@@ -32,7 +32,8 @@ from kiosk.store import RecordNotFound, Store
 # follow-ups stay kept; about 30 KB each (parsed record and its HTML), some 60 MB in all.
 KEPT_RECORDS = 2_048
 # Parsed day files: the same two months at 30 records a day, about 200 KB a day file
-# (as parsed, before any record is checked as an intake), some 13 MB in all.
+# (as parsed, before any record is checked as an intake), some 13 MB in all. A day of
+# more than 32 is in parts, each a day file here, so none is bigger than that.
 KEPT_DAYS = 64
 
 
