@@ -97,12 +97,15 @@ def run_and_kill(data: Path, questionnaire: Questionnaire, after: float) -> str:
     os.close(write_end)
     with os.fdopen(read_end, "rb") as output:
         first = output.readline()
+        # Once the first save is acknowledged the writer is in its loop, wherever the
+        # machine's load has it: the kill lands among its writes, however slow they are.
+        acknowledged_first = output.readline()
         time.sleep(after)
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         rest = output.read()
     assert first == b"ready\n" and os.WIFSIGNALED(status), (first, rest)
-    return rest.decode()
+    return (acknowledged_first + rest).decode()
 
 
 def test_killing_a_writer_at_any_instant_loses_no_acknowledged_record(tmp_path: Path) -> None:
@@ -111,8 +114,7 @@ def test_killing_a_writer_at_any_instant_loses_no_acknowledged_record(tmp_path: 
     rng = random.Random()
     saved: list[tuple[str, str]] = []
     for _ in range(CRASH_ROUNDS):
-        saved += acknowledged(run_and_kill(data, questionnaire, rng.uniform(0.002, 0.06)))
-    assert len(saved) > CRASH_ROUNDS  # the kills landed among the writes
+        saved += acknowledged(run_and_kill(data, questionnaire, rng.uniform(0.0, 0.06)))
 
     store = Store(data)  # the store still opens, and every file in it reads
     listed = {record.id: record for record in store.list_intakes()}
