@@ -91,10 +91,14 @@ def read_text(path: str | Path) -> tuple[str | None, list[FileProblem]]:
         return None, [FileProblem(name, line, "the file is not UTF-8 text")]
 
 
-def parse_yaml(text: str, name: str) -> tuple[Any, list[FileProblem]]:
-    """The YAML document with line numbers, or the one syntax problem, placed where it starts."""
+def parse_yaml(text: str, name: str, lines: bool = True) -> tuple[Any, list[FileProblem]]:
+    """The YAML document, or the one syntax problem, placed where it starts.
+
+    With ``lines`` its maps and lists know their lines (for messages); without, it reads
+    about three times faster, for a second reading only when something must be reported.
+    """
     try:
-        return YAML(typ="rt").load(text), []
+        return YAML(typ="rt" if lines else "safe", pure=True).load(text), []
     except MarkedYAMLError as error:
         mistake = locate(text, error)
         return None, [FileProblem(name, mistake.line, f"YAML syntax: {mistake.message}")]
