@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.answers import is_empty
+from kiosk.case_files import CASES_SUFFIX, cases_path, is_cases_file, questionnaire_path
 from kiosk.loader import (
     FileProblem,
     LoadResult,
@@ -31,27 +32,13 @@ from kiosk.logic import FlagSource, evaluate, flag_sources, raised_sources, visi
 from kiosk.questionnaire import FLAG_LEVELS, InfoItem, Questionnaire, YesNoItem
 from kiosk.suggest import did_you_mean
 
-CASES_SUFFIX = ".cases.yaml"
+__all__ = ["CASES_SUFFIX", "Case", "CaseFile", "CaseReport", "cases_path", "harmless_answers",
+           "is_cases_file", "questionnaire_path", "read_questionnaire_with_cases",
+           "run_case_file"]
+
 _FILE_KEYS = ("questionnaire", "defaults", "cases")
 _CASE_KEYS = ("name", "answers", "flags", "shown", "hidden", "scores")
 _SCORE_TOLERANCE = 0.005  # scores are rounded to 2 decimals
-
-
-def is_cases_file(path: str | Path) -> bool:
-    """True for a test-cases file (``*.cases.yaml``): never a questionnaire to offer or load."""
-    return Path(path).name.endswith(CASES_SUFFIX)
-
-
-def cases_path(questionnaire_path: str | Path) -> Path:
-    """Where the test cases of a questionnaire file live: ``x.yaml`` -> ``x.cases.yaml``."""
-    path = Path(questionnaire_path)
-    return path.with_name(path.name.removesuffix(path.suffix) + CASES_SUFFIX)
-
-
-def questionnaire_path(cases_file: str | Path) -> Path:
-    """The questionnaire a cases file belongs to: ``x.cases.yaml`` -> ``x.yaml``."""
-    path = Path(cases_file)
-    return path.with_name(path.name.removesuffix(CASES_SUFFIX) + ".yaml")
 
 
 @dataclass
@@ -337,7 +324,8 @@ def run_case(questionnaire: Questionnaire, case_file: CaseFile,
                                         f"{evaluation.problems[item_id]}"))
     raised = raised_sources(questionnaire, evaluation.answers)
     if case.flags is not None:
-        actual = Counter((source.level, source.item.id) for source in raised)
+        actual: Counter[tuple[str, str]] = Counter((str(source.level), source.item.id)
+                                                   for source in raised)
         for message in compare_flags(case.flags, actual):
             fail("flags", message)
     for item_id in case.shown or []:

@@ -4,9 +4,13 @@ Staff edit the YAML while the kiosk runs. Before each new patient the kiosk
 looks at the file's modification time; a changed file is used only if it
 validates, otherwise the last good questionnaire stays and staff get a notice.
 
+A file's test cases (``NAME.cases.yaml`` beside it) are part of "validates": an
+edit whose cases fail is not taken up, and editing the cases file counts as an edit.
+
 Reading and checking a large file takes longer than drawing the first screen, so
 a file that validated once is kept, already checked, in the data folder's cache
-(keyed by the file's bytes and the format's code) and read from there at start-up.
+(keyed by the file's bytes, its cases file's and the format's code) and read from
+there at start-up.
 """
 
 from __future__ import annotations
@@ -18,23 +22,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import kiosk
+from kiosk.case_files import cases_path
 from kiosk.errors import KioskError
 
 if TYPE_CHECKING:  # pydantic loads only when a questionnaire is read, after the first paint
     from kiosk.questionnaire import Questionnaire
 
-Stamp = tuple[int, int]  # (mtime in ns, size): cheap to read, changes with every save
+FileStamp = tuple[int, int]  # (mtime in ns, size): cheap to read, changes with every save
+Stamp = tuple[FileStamp | None, FileStamp | None]  # the questionnaire's and its cases'
+
 CACHE_FOLDER = "cache"
 # The code that decides what a file means and whether it is valid: a change to it
 # makes every cached questionnaire stale.
-_FORMAT_CODE = ("questionnaire.py", "loader.py", "checks.py", "expressions.py", "text.py")
+_FORMAT_CODE = ("questionnaire.py", "loader.py", "checks.py", "expressions.py", "text.py",
+                "cases.py", "logic.py", "answers.py")
 
 
 class QuestionnaireFileError(KioskError):
     """The questionnaire file cannot be used at start-up; lists every problem with its line."""
 
 
-def _stamp(path: Path) -> Stamp | None:
+def _file_stamp(path: Path) -> FileStamp | None:
     try:
         status = os.stat(path)
     except OSError:
@@ -42,18 +50,31 @@ def _stamp(path: Path) -> Stamp | None:
     return status.st_mtime_ns, status.st_size
 
 
-def questionnaire_key(content: bytes) -> str:
-    """What a checked questionnaire depends on: the file's bytes and the format's code."""
+def _stamp(path: Path) -> Stamp:
+    return _file_stamp(path), _file_stamp(cases_path(path))
+
+
+def questionnaire_key(content: bytes, cases: bytes | None = None) -> str:
+    """What a checked questionnaire depends on: the file's bytes, its test cases' bytes
+    (None when it has none) and the format's code."""
     digest = hashlib.sha256(content)
+    digest.update(b"\0no cases\0" if cases is None else b"\0cases\0" + cases)
     for name in _FORMAT_CODE:
         digest.update((Path(kiosk.__file__).parent / name).read_bytes())
     return digest.hexdigest()
 
 
+def _file_key(file: Path) -> str:
+    """The cache key of a questionnaire file as it is on disk now, with its cases file."""
+    companion = cases_path(file)
+    cases = companion.read_bytes() if companion.exists() else None
+    return questionnaire_key(file.read_bytes(), cases)
+
+
 def _unchanged(file: Path, key: str) -> bool:
-    """The file still holds what the key was made from (no edit while it was being read)."""
+    """The files still hold what the key was made from (no edit while they were read)."""
     try:
-        return questionnaire_key(file.read_bytes()) == key
+        return _file_key(file) == key
     except OSError:
         return False
 
@@ -87,7 +108,7 @@ def _keep(cache_dir: Path, key: str, questionnaire: Questionnaire) -> None:
 class LiveQuestionnaire:
     """The last good questionnaire from ``path``, and a staff notice if a newer edit is broken."""
 
-    def __init__(self, path: Path, questionnaire: Questionnaire, stamp: Stamp | None) -> None:
+    def __init__(self, path: Path, questionnaire: Questionnaire, stamp: Stamp) -> None:
         self.path = path
         self.current = questionnaire
         self.stamp = stamp
@@ -102,15 +123,15 @@ class LiveQuestionnaire:
         key = None
         if cache_dir is not None:
             try:
-                key = questionnaire_key(file.read_bytes())
+                key = _file_key(file)
             except OSError:
                 key = None
             cached = _cached(cache_dir / CACHE_FOLDER, key) if key else None
             if cached is not None:
                 return cls(file, cached, stamp)
-        from kiosk.loader import read_questionnaire  # only when there is no cache
+        from kiosk.cases import read_questionnaire_with_cases  # only when there is no cache
 
-        result = read_questionnaire(file)
+        result = read_questionnaire_with_cases(file)
         if result.questionnaire is None:
             lines = "\n".join(str(problem) for problem in result.errors)
             raise QuestionnaireFileError(f"{file} cannot be used:\n{lines}")
@@ -124,9 +145,9 @@ class LiveQuestionnaire:
         if stamp == self.stamp:
             return False
         self.stamp = stamp
-        from kiosk.loader import read_questionnaire
+        from kiosk.cases import read_questionnaire_with_cases
 
-        result = read_questionnaire(self.path)
+        result = read_questionnaire_with_cases(self.path)
         if result.questionnaire is None:
             self.problem = "\n".join(str(problem) for problem in result.errors)
             return False

@@ -297,3 +297,33 @@ async def test_a_welcome_screen_left_alone_notices_a_broken_edit_by_itself(
         _edit(path, "version: one", "version: 2")  # fixed: the notice goes
         await patient.wait_until(lambda: "Staff" not in screen_text(app))
         assert app.live.current.version == 2
+
+
+EVERY_TYPE_CASES = """\
+cases:
+  - name: on a blood thinner
+    answers: {blood_thinners: true}
+    flags: {caution: blood_thinners}
+"""
+
+
+async def test_an_edit_whose_test_cases_fail_is_not_taken_up(make_kiosk: Any) -> None:
+    path = make_kiosk.questionnaire_copy()
+    cases = path.with_name("every_type.cases.yaml")
+    cases.write_text(EVERY_TYPE_CASES, encoding="utf-8")
+    app = make_kiosk(path, file_check_seconds=0.2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        patient = Patient(pilot)
+        assert "Staff" not in await patient.sees("Start check-in")
+        # A valid file that under-warns: the blood-thinner flag lowered to a note.
+        _edit(path, "level: caution", "level: note")
+        await patient.sees("Staff: a notice is waiting (F12)")
+        assert app.live.current.items_by_id["blood_thinners"].flags[0].level == "caution"
+        await patient.press("f12", *STAFF_PIN, "enter")
+        await patient.sees("keeps the last good version", "case 'on a blood thinner'",
+                           "expected a caution flag from blood_thinners, got a note")
+        await patient.press("escape")
+        # Staff agree the case was wrong and change it: the edit is taken up by itself.
+        _edit(cases, "caution: blood_thinners", "note: blood_thinners")
+        await patient.wait_until(lambda: "Staff" not in screen_text(app))
+        assert app.live.current.items_by_id["blood_thinners"].flags[0].level == "note"
