@@ -195,14 +195,16 @@ def _text(sheet: RuleSheet) -> str:
 def _asked(sheet: RuleSheet, rule: RuleLine, separator: str) -> str:
     if rule.asked_when is None:
         return ""
-    return f"{separator}({sheet.label('asked_when')}: {rule.asked_when.replace('|', '\\|')})"
+    return f"{separator}({sheet.label('asked_when')}: {_cell(rule.asked_when)})"
+
+
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: a | would end the cell."""
+    return text.replace("|", "\\|")
 
 
 def _markdown(sheet: RuleSheet) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
-
-    out = [f"# {sheet.label('sheet')}: {cell(sheet.title)}", "", f"`{_identity(sheet)}`"]
+    out = [f"# {sheet.label('sheet')}: {_cell(sheet.title)}", "", f"`{_identity(sheet)}`"]
     for group in sheet.groups:
         out += ["", f"## {group.heading} ({len(group.rules)})", ""]
         if not group.rules:
@@ -210,6 +212,6 @@ def _markdown(sheet: RuleSheet) -> str:
             continue
         out += [f"| {sheet.label('when')} | {sheet.label('message')} | {sheet.label('opens')} |",
                 "|---|---|---|"]
-        out += [f"| {cell(rule.condition)}{_asked(sheet, rule, '<br>')} | {cell(rule.message)} | "
-                f"{cell('; '.join(rule.opens)) or '-'} |" for rule in group.rules]
+        out += [f"| {_cell(rule.condition)}{_asked(sheet, rule, '<br>')} | {_cell(rule.message)} | "
+                f"{_cell('; '.join(rule.opens)) or '-'} |" for rule in group.rules]
     return "\n".join(out) + "\n"
