@@ -84,9 +84,9 @@ def read_questionnaire_with_cases(path: str | Path) -> LoadResult:
         return result
     companion = cases_path(path)
     if not companion.exists():
-        result.problems.append(FileProblem(str(path), 1, f"no test cases: {companion} is "
-                                           "missing (see 'Test cases' in the staff guide)",
-                                           warning=True))
+        result.problems.insert(0, FileProblem(str(path), 1, f"no test cases: {companion} is "
+                                              "missing (see 'Test cases' in the staff guide)",
+                                              warning=True))
         return result
     report = run_case_file(questionnaire, companion)
     if not [p for p in report.problems if not p.warning] and report.passed:
