@@ -167,7 +167,8 @@ def _literal(node: ast.expr) -> Any:
         return node.value
     if isinstance(node, ast.Name):
         return {"true": True, "True": True, "false": False, "False": False}.get(node.id)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant) and \
+            isinstance(node.operand.value, int | float):
         value = node.operand.value
         return -value if isinstance(node.op, ast.USub) else value
     return None
