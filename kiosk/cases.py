@@ -72,13 +72,14 @@ class CaseReport:
     exercised: set[tuple[str, str, int]] = field(default_factory=set)
 
 
-def read_questionnaire_with_cases(path: str | Path) -> LoadResult:
+def read_questionnaire_with_cases(path: str | Path, identity: bool = False) -> LoadResult:
     """Read, check and run the test cases of a questionnaire file.
 
     A failing case makes the file unusable, like any other error; a missing cases file
-    and flag rules no case raises are warnings.
+    and flag rules no case raises are warnings. ``identity`` is passed on to
+    :func:`kiosk.loader.read_questionnaire`.
     """
-    result = read_questionnaire(path)
+    result = read_questionnaire(path, identity)
     questionnaire = result.questionnaire
     if questionnaire is None:
         return result

@@ -16,10 +16,12 @@ from kiosk.questionnaire import (
     BodyMapItem,
     ChoiceItemBase,
     ConsentItem,
+    DateItem,
     InfoItem,
     Item,
     NumberItem,
     Questionnaire,
+    Role,
     ScaleItem,
     TextItem,
     YesNoItem,
@@ -48,8 +50,50 @@ def check_questionnaire(questionnaire: Questionnaire) -> list[Problem]:
                 problems.append(Problem((*path, "id"), f"item id '{item.id}' is used twice"))
             problems += _check_item(item, path, seen)
             seen[item.id] = item
+    problems += _check_roles(questionnaire)
     problems += _check_scores(questionnaire)
     problems += _check_languages(questionnaire)
+    return problems
+
+
+def identity_warnings(questionnaire: Questionnaire) -> list[Problem]:
+    """A warning for each of the name and the birth date that no item holds: without both,
+    the visits of one patient cannot be linked (``kiosk validate`` shows these)."""
+    return [Problem(("sections",), f"no item has 'role: {role}', so this file's visits "
+                                   f"cannot be linked to a patient; add it to the item that "
+                                   f"asks for the {_ROLE_WORDS[role]}", warning=True)
+            for role in IDENTITY_ROLES if questionnaire.item_with_role(role) is None]
+
+
+# The roles that link visits, and what each one's item asks, in the staff's words.
+IDENTITY_ROLES: tuple[Role, ...] = ("name", "birth_date")
+_ROLE_WORDS: dict[Role, str] = {"name": "full name", "birth_date": "date of birth",
+                                "phone": "phone number"}
+# The item type each role's answer must have: a name and a phone are typed, a birth date picked.
+_ROLE_TYPES: dict[Role, tuple[type[TextItem | DateItem], str]] = {
+    "name": (TextItem, "text"), "birth_date": (DateItem, "date"), "phone": (TextItem, "text")}
+
+
+def _check_roles(questionnaire: Questionnaire) -> list[Problem]:
+    """Each role on one item at most, and on an item whose answer can hold it."""
+    problems: list[Problem] = []
+    holders: dict[Role, str] = {}
+    for s, section in enumerate(questionnaire.sections):
+        for i, item in enumerate(section.items):
+            role = item.role
+            if role is None:
+                continue
+            path: Path = ("sections", s, "items", i, "role")
+            wanted, kind = _ROLE_TYPES[role]
+            if not isinstance(item, wanted):
+                problems.append(Problem(path, f"item '{item.id}': role '{role}' needs a "
+                                              f"'{kind}' item, not a '{item.type}' item"))
+            if role in holders:
+                problems.append(Problem(path, f"item '{item.id}': role '{role}' is already "
+                                              f"given to item '{holders[role]}'; each role "
+                                              "may be on one item only"))
+            else:
+                holders[role] = item.id
     return problems
 
 

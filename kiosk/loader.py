@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from kiosk.checks import Problem, check_questionnaire
+from kiosk.checks import Problem, check_questionnaire, identity_warnings
 from kiosk.questionnaire import ITEM_TYPES, Item, ItemBase, Questionnaire
 from kiosk.suggest import closest
 from kiosk.yaml_errors import locate
@@ -67,12 +67,15 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     return result.questionnaire
 
 
-def read_questionnaire(path: str | Path) -> LoadResult:
-    """Parse and check a file, collecting errors and warnings instead of raising."""
+def read_questionnaire(path: str | Path, identity: bool = False) -> LoadResult:
+    """Parse and check a file, collecting errors and warnings instead of raising.
+
+    ``identity`` adds a warning for a name or birth date no item holds (``kiosk validate``).
+    """
     text, problems = read_text(path)
     if text is None:
         return LoadResult(None, problems)
-    return parse_questionnaire(text, str(path))
+    return parse_questionnaire(text, str(path), identity)
 
 
 def read_text(path: str | Path) -> tuple[str | None, list[FileProblem]]:
@@ -109,7 +112,8 @@ def parse_yaml(text: str, name: str, lines: bool = True) -> tuple[Any, list[File
         return None, [FileProblem(name, 1, f"YAML syntax: {error}")]
 
 
-def parse_questionnaire(text: str, name: str = "<questionnaire>") -> LoadResult:
+def parse_questionnaire(text: str, name: str = "<questionnaire>",
+                        identity: bool = False) -> LoadResult:
     data, syntax = parse_yaml(text, name)
     if syntax:
         return LoadResult(None, syntax)
@@ -126,7 +130,10 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> LoadResult:
             _located(name, data, p) for p in checked if not p.warning
         ]
         return LoadResult(None, sorted(problems, key=lambda p: p.line), data)
-    problems = [_located(name, data, p) for p in check_questionnaire(questionnaire)]
+    checked = check_questionnaire(questionnaire)
+    if identity and all(p.warning for p in checked):  # a broken file has worse to fix first
+        checked += identity_warnings(questionnaire)
+    problems = [_located(name, data, p) for p in checked]
     errors = [p for p in problems if not p.warning]
     return LoadResult(None if errors else questionnaire, problems, data)
 

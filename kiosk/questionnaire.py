@@ -102,12 +102,30 @@ class NumberItem(ItemBase):
     unit: LocalText | None = None
 
 
+def scale_point(value: int | float, low: int) -> str:
+    """A point of a scale as written on its tile and read back: on a scale that runs below
+    zero (the Global Rating of Change, -7 to +7) a point above zero carries its "+"."""
+    number = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"+{number}" if low < 0 and value > 0 else number
+
+
 class ScaleItem(ItemBase):
     type: Literal["scale"]
     min: int = 0
     max: int = 10
     min_label: LocalText | None = None
     max_label: LocalText | None = None
+
+    def point_text(self, value: int | float) -> str:
+        """``value`` as this scale writes it: "7", or "+3" / "-3" on a scale below zero."""
+        return scale_point(value, self.min)
+
+    @property
+    def range_text(self) -> str:
+        """The scale's ends: "0-10", or "-7 to +7" (a hyphen between signs would misread)."""
+        if self.min < 0:
+            return f"{self.point_text(self.min)} to {self.point_text(self.max)}"
+        return f"{self.min}-{self.max}"
 
 
 class YesNoItem(ItemBase):
@@ -234,6 +252,10 @@ class Questionnaire(Model):
     @cached_property
     def items_by_id(self) -> dict[str, Item]:
         return {item.id: item for item in self.items()}
+
+    def item_with_role(self, role: Role) -> Item | None:
+        """The item that holds ``role`` (the patient's name, birth date or phone), if any."""
+        return next((item for item in self.items() if item.role == role), None)
 
     def text(self, text: LocalText | None, language: str) -> str:
         return localize(text, language, self.default_language)

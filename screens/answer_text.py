@@ -33,6 +33,9 @@ def answer_text(item: Item, value: Any, questionnaire: Questionnaire, language: 
             labels.append(questionnaire.text(option.label, language) if option else str(choice))
         return ", ".join(labels)
     if isinstance(item, ScaleItem):
+        if item.min < 0:  # "-3 of 7" would misread: say where the scale runs
+            return text("signed_scale_answer", language, value=item.point_text(value),
+                        min=item.point_text(item.min), max=item.point_text(item.max))
         return text("scale_answer", language, value=value, max=item.max)
     if isinstance(item, NumberItem):
         unit = questionnaire.text(item.unit, language)

@@ -41,6 +41,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     "consent_signed": {"en": "Agreed, signed by {name}", "es": "Aceptado, firmado por {name}"},
     "activity_rating": {"en": "{activity}: {rating} of 10", "es": "{activity}: {rating} de 10"},
     "scale_answer": {"en": "{value} of {max}", "es": "{value} de {max}"},
+    "signed_scale_answer": {"en": "{value} (from {min} to {max})",
+                            "es": "{value} (de {min} a {max})"},
     "save_failed": {"en": "We could not save your answers just now. Please tap Submit again, "
                           "or ask the front desk.",
                     "es": "No pudimos guardar sus respuestas. Toque Enviar otra vez o pregunte "

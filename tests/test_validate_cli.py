@@ -30,6 +30,16 @@ sections:
         label: B
         show_if: a == true
 """
+# GOOD, with the items that say who the patient is (without them, validate warns).
+NAMED = GOOD + """      - id: full_name
+        type: text
+        label: Full name
+        role: name
+      - id: date_of_birth
+        type: date
+        label: Date of birth
+        role: birth_date
+"""
 
 
 GOOD_CASES = """
@@ -48,16 +58,32 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_good_file_passes_with_a_one_line_summary(write_yaml: Callable[..., Path]) -> None:
-    path = write_yaml(GOOD)
+    path = write_yaml(NAMED)
     write_yaml(GOOD_CASES, "questionnaire.cases.yaml")
     done = run(str(path))
     assert done.returncode == 0
-    assert done.stdout == f"{path}: OK, 'good' version 3, 1 sections, 2 items, 2 cases passed\n"
+    assert done.stdout == f"{path}: OK, 'good' version 3, 1 sections, 4 items, 2 cases passed\n"
     assert done.stderr == ""
 
 
+def test_a_file_that_cannot_link_visits_passes_with_warnings(
+        write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml(NAMED.replace("        role: birth_date\n", ""))
+    done = run(str(path))
+    assert done.returncode == 0
+    assert done.stdout == f"{path}: OK, 'good' version 3, 1 sections, 4 items, 2 warning(s)\n"
+    assert done.stderr == (
+        f"{path}:1: warning: no test cases: {path.with_name('questionnaire.cases.yaml')} is "
+        "missing (see 'Test cases' in the staff guide)\n"
+        f"{path}:4: warning: sections: no item has 'role: birth_date', so this file's visits "
+        "cannot be linked to a patient; add it to the item that asks for the date of birth\n")
+    quiet = run("--quiet-warnings", str(write_yaml(GOOD, "bare.yaml")))
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert quiet.stdout.endswith(", 2 items, 3 warning(s)\n")
+
+
 def test_a_broken_file_fails_with_its_lines(write_yaml: Callable[..., Path]) -> None:
-    good = write_yaml(GOOD, "good.yaml")
+    good = write_yaml(NAMED, "good.yaml")
     broken = write_yaml(GOOD.replace("show_if: a == true", "show_if: aa == true"), "bad.yaml")
     done = run(str(good), str(broken))
     assert done.returncode == 1
@@ -84,7 +110,7 @@ def test_garbage_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
 def test_an_unexpected_error_shows_its_kind_but_no_traceback_or_answer(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         write_yaml: Callable[..., Path]) -> None:
-    def broken(*_: object) -> None:
+    def broken(*_: object, **__: object) -> None:
         raise ValueError("Ana López takes warfarin")
 
     monkeypatch.setattr(validate, "read_questionnaire_with_cases", broken)

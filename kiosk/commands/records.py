@@ -197,7 +197,7 @@ def answer_text(questionnaire: Questionnaire, item: Item, value: Any) -> str:
         return _clean("; ".join(f"{row.get('activity')}: {row.get('rating')}/10"
                                 for row in values if isinstance(row, dict)))
     if isinstance(item, ScaleItem):
-        return f"{value} (scale {item.min}-{item.max})"
+        return f"{item.point_text(value)} (scale {item.range_text})"
     if isinstance(item, NumberItem) and item.unit:
         return _clean(f"{value} {questionnaire.text(item.unit, language)}")
     return _clean(str(value), multiline=isinstance(item, LongTextItem))

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from kiosk.body_map import region_label
 from kiosk.intake import Intake
+from kiosk.questionnaire import ScaleItem
 from kiosk.viewer.questionnaire_layout import ItemLayout
 
 _PSFS_HEAD = ('<thead><tr><th scope="col">Activity</th>'
@@ -74,7 +75,9 @@ def _yes_no(question: ItemLayout, value: Any, intake: Intake) -> str:
 
 
 def _measured(question: ItemLayout, value: Any, intake: Intake) -> str:
-    """A scale's "7 / 10", a number with its unit (or bare)."""
+    """A scale's "7 / 10" (or "+3 on -7 to +7"), a number with its unit (or bare)."""
+    if isinstance(question.item, ScaleItem):
+        value = question.item.point_text(value)
     return _text(f"{value} {question.after}".strip())
 
 

@@ -71,7 +71,8 @@ def _item_layout(item: Item, questionnaire: Questionnaire) -> ItemLayout:
             options.setdefault(option.value, escape(questionnaire.text(option.label, language)))
     after = ""
     if isinstance(item, ScaleItem):
-        after = f"/ {item.max}"
+        # "-3 / 7" would read as a fraction: a scale below zero names both its ends.
+        after = f"on {item.range_text}" if item.min < 0 else f"/ {item.max}"
     elif isinstance(item, NumberItem) and item.unit:
         after = questionnaire.text(item.unit, language)
     return ItemLayout(item, Markup(f"<dt>{escape(questionnaire.text(item.label, language))}</dt>"),

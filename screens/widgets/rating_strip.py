@@ -1,4 +1,5 @@
-"""A row of numbered tiles (e.g. 0-10) with the end labels under its ends; digit keys choose."""
+"""A row of numbered tiles (0-10, or -7 to +7) with the end labels under its ends; digit keys
+(after a minus on a scale below zero) choose."""
 
 from __future__ import annotations
 
@@ -13,16 +14,20 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from kiosk.questionnaire import scale_point
 from screens.widgets.choice_group import ChoiceGroup
-from screens.widgets.choice_row import TILE_HEIGHT, ChoiceRow
+from screens.widgets.choice_row import ChoiceRow
 from screens.widgets.plain import plain, stylesheet
 
-# A second digit typed this soon after the first makes a two-digit number ("1", "0" = 10).
+# A second digit typed this soon after the first makes a two-digit number ("1", "0" = 10),
+# and a digit this soon after a minus a number below zero ("-", "3" = -3).
 _TWO_DIGIT_SECONDS = 1.0
+_DIGITS = "0123456789"
 
 
 class RatingStrip(ChoiceRow):
-    """One rating on a whole-number scale, chosen by tapping a tile, arrows + Space, or digits.
+    """One rating on a whole-number scale, chosen by tapping a tile, arrows + Space, or digits
+    (a minus first for a point below zero; points above zero read "+3" on such a scale).
 
     The end labels ("0 = No pain", "Worst pain imaginable = 10") are drawn under the
     tiles by the strip itself, each in half the width, in ``rating-strip--ends``.
@@ -45,15 +50,16 @@ class RatingStrip(ChoiceRow):
 
     def __init__(self, low: int, high: int, low_label: str = "", high_label: str = "",
                  value: int | None = None, **kwargs: object) -> None:
-        super().__init__([str(n) for n in range(low, high + 1)], **kwargs)
+        super().__init__([scale_point(n, low) for n in range(low, high + 1)], **kwargs)
         self.low = low
         self.high = high
         self.value = value if isinstance(value, int) and low <= value <= high else None
-        self._ends = (plain(f"{low} = {low_label}" if low_label else "").plain,
-                      plain(f"{high_label} = {high}" if high_label else "").plain)
+        low_end, high_end = scale_point(low, low), scale_point(high, low)
+        self._ends = (plain(f"{low_end} = {low_label}" if low_label else "").plain,
+                      plain(f"{high_label} = {high_end}" if high_label else "").plain)
         self._end_lines: dict[int, list[str]] = {}
         self._ends_style: RichStyle | None = None
-        self._last_digit: tuple[int, float] | None = None
+        self._typed: tuple[str, float] | None = None  # what was typed so far, and when
         if self.value is not None:
             self.cursor = self.value - low
             self.show_chosen([self.value - low])
@@ -70,23 +76,24 @@ class RatingStrip(ChoiceRow):
         return self._end_lines[width]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return TILE_HEIGHT + len(self.end_lines(width))
+        return self.tiles_height(width) + len(self.end_lines(width))
 
     def notify_style_update(self) -> None:
         self._ends_style = None
         super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
-        if y < TILE_HEIGHT:
-            return super().render_line(y)
         width = self.content_size.width
+        tiles_height = self.tiles_height(width)
+        if y < tiles_height:
+            return super().render_line(y)
         lines = self.end_lines(width)
-        if y - TILE_HEIGHT >= len(lines):
+        if y - tiles_height >= len(lines):
             return Strip.blank(width, self._plain_style())
         if self._ends_style is None:
             self._ends_style = self.component_text_style(
                 self.get_component_styles("rating-strip--ends"), self.background_colors[1])
-        return Strip([Segment(lines[y - TILE_HEIGHT], self._ends_style)], width)
+        return Strip([Segment(lines[y - tiles_height], self._ends_style)], width)
 
     # -- choosing -----------------------------------------------------------------------
 
@@ -101,19 +108,29 @@ class RatingStrip(ChoiceRow):
         self.post_message(self.Changed(self, self.value))
 
     def on_key(self, event: events.Key) -> None:
-        if event.character is None or not event.character.isdigit():
+        character = event.character
+        signs = "-+" if self.low < 0 else ""
+        if character is None or len(character) != 1 or character not in _DIGITS + signs:
             return
         event.stop()
-        digit = int(event.character)
         now = time.monotonic()
-        number = digit
-        if self._last_digit is not None and now - self._last_digit[1] < _TWO_DIGIT_SECONDS:
-            combined = self._last_digit[0] * 10 + digit
-            if combined <= self.high:
-                number = combined
-        self._last_digit = (number, now)
-        if self.low <= number <= self.high:
+        typed = character
+        if character in _DIGITS and self._typed is not None \
+                and now - self._typed[1] < _TWO_DIGIT_SECONDS:
+            joined = self._typed[0] + character
+            if self._point(joined) is not None:
+                typed = joined
+        self._typed = (typed, now)
+        number = self._point(typed)
+        if number is not None:
             self.choose(number)
+
+    def _point(self, typed: str) -> int | None:
+        """The point ``typed`` names ("7", "10", "-3", "+2"), if the scale has it."""
+        if typed in ("-", "+"):
+            return None  # a sign waits for its digit
+        number = int(typed)
+        return number if self.low <= number <= self.high else None
 
 
 def _end_lines(low: str, high: str, width: int) -> list[str]:
