@@ -14,10 +14,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kiosk.cases import read_questionnaire_with_cases
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.errors import KioskError
 from kiosk.link import DEFAULT_PORT, check_public_url
-from kiosk.loader import read_questionnaire
 from kiosk.paths import BUNDLED_QUESTIONNAIRE, resolve_data_dir
 
 WEB_PORT = 8000
@@ -76,7 +76,7 @@ def checked_settings(data_dir: Path, idle_timeout: float | None) -> Settings:
 def checked_questionnaire(path: Path) -> Path:
     """The questionnaire's absolute path, once it is known to load."""
     absolute = path.expanduser().resolve()
-    result = read_questionnaire(absolute)
+    result = read_questionnaire_with_cases(absolute)  # as each tab's kiosk will load it
     if result.questionnaire is None:
         lines = "\n".join(str(problem) for problem in result.errors)
         raise KioskError(f"{absolute} cannot be used:\n{lines}")
