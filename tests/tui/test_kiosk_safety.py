@@ -23,6 +23,7 @@ from textual.widgets import Input, TextArea
 
 from kiosk.commands.run import keep_running
 from screens.app import KioskApp
+from screens.live_questionnaire import LiveQuestionnaire, QuestionnaireFileError
 from screens.notice_screen import NoticeScreen
 from screens.resume_screen import ResumeScreen
 from screens.section_page import SectionPage
@@ -327,3 +328,19 @@ async def test_an_edit_whose_test_cases_fail_is_not_taken_up(make_kiosk: Any) ->
         _edit(cases, "caution: blood_thinners", "note: blood_thinners")
         await patient.wait_until(lambda: "Staff" not in screen_text(app))
         assert app.live.current.items_by_id["blood_thinners"].flags[0].level == "note"
+
+
+def test_a_kept_questionnaire_is_checked_again_when_its_cases_change(tmp_path: Path) -> None:
+    """Start-up reads a checked questionnaire from the cache; a changed cases file is not
+    covered by the old entry, so a failing case still stops the kiosk."""
+    path = tmp_path / EVERY_TYPE.name
+    path.write_bytes(EVERY_TYPE.read_bytes())
+    cases = path.with_name("every_type.cases.yaml")
+    cases.write_text(EVERY_TYPE_CASES, encoding="utf-8")
+    LiveQuestionnaire.load(path, cache_dir=tmp_path)
+    assert list((tmp_path / "cache").glob("questionnaire-*.json"))
+    cases.write_text(EVERY_TYPE_CASES.replace("caution:", "note:"), encoding="utf-8")
+    with pytest.raises(QuestionnaireFileError) as refused:
+        LiveQuestionnaire.load(path, cache_dir=tmp_path)
+    assert "case 'on a blood thinner': expected a note flag from blood_thinners, got a " \
+           "caution" in str(refused.value)
