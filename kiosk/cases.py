@@ -90,7 +90,7 @@ def read_questionnaire_with_cases(path: str | Path, identity: bool = False) -> L
                                               warning=True))
         return result
     report = run_case_file(questionnaire, companion)
-    if not [p for p in report.problems if not p.warning] and report.passed:
+    if not [p for p in report.problems if not p.warning]:
         report.problems += unexercised_rules(questionnaire, result.document, str(path),
                                              report.exercised, companion)
     result.problems += report.problems
