@@ -50,6 +50,14 @@ sections:
           - when: has_eaten == false
             level: caution
             message: Has not eaten - fainting risk.
+      - id: full_name
+        type: text
+        label: Full name
+        role: name
+      - id: date_of_birth
+        type: date
+        label: Date of birth
+        role: birth_date
 scores:
   - id: pain_score
     label: Pain
@@ -232,7 +240,7 @@ def test_validate_on_a_folder_glob_checks_each_questionnaire_once(
     folder = intake.parent
     paths = sorted(str(path) for path in folder.glob("*.yaml"))
     assert len(paths) == 2  # small.cases.yaml and small.yaml
-    assert main(["validate", "--quiet-warnings", *paths]) == 0  # (no roles: warnings)
+    assert main(["validate", *paths]) == 0
     out, err = capsys.readouterr()
     assert out == f"{intake}: OK, 'small-intake' version 1, 1 sections, 4 items, " \
                   "5 cases passed\n"
@@ -243,7 +251,7 @@ def test_validate_fails_on_a_failing_case_with_exit_status_1(
         intake: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rewrite(intake, "level: caution\n            message: Has not",
             "level: note\n            message: Has not")
-    assert main(["validate", "--quiet-warnings", str(intake)]) == 1
+    assert main(["validate", str(intake)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0].endswith("case 'not eaten': expected a caution flag from has_eaten, got a note")
     assert err[-1] == f"{intake}: FAILED, 1 error(s)"
