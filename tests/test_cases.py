@@ -242,7 +242,7 @@ def test_validate_on_a_folder_glob_checks_each_questionnaire_once(
     assert len(paths) == 2  # small.cases.yaml and small.yaml
     assert main(["validate", *paths]) == 0
     out, err = capsys.readouterr()
-    assert out == f"{intake}: OK, 'small-intake' version 1, 1 sections, 4 items, " \
+    assert out == f"{intake}: OK, 'small-intake' version 1, 1 sections, 6 items, " \
                   "5 cases passed\n"
     assert err == ""
 
