@@ -56,15 +56,6 @@ def check_questionnaire(questionnaire: Questionnaire) -> list[Problem]:
     return problems
 
 
-def identity_warnings(questionnaire: Questionnaire) -> list[Problem]:
-    """A warning for each of the name and the birth date that no item holds: without both,
-    the visits of one patient cannot be linked (``kiosk validate`` shows these)."""
-    return [Problem(("sections",), f"no item has 'role: {role}', so this file's visits "
-                                   f"cannot be linked to a patient; add it to the item that "
-                                   f"asks for the {_ROLE_WORDS[role]}", warning=True)
-            for role in IDENTITY_ROLES if questionnaire.item_with_role(role) is None]
-
-
 # The roles that link visits, and what each one's item asks, in the staff's words.
 IDENTITY_ROLES: tuple[Role, ...] = ("name", "birth_date")
 _ROLE_WORDS: dict[Role, str] = {"name": "full name", "birth_date": "date of birth",
@@ -72,6 +63,16 @@ _ROLE_WORDS: dict[Role, str] = {"name": "full name", "birth_date": "date of birt
 # The item type each role's answer must have: a name and a phone are typed, a birth date picked.
 _ROLE_TYPES: dict[Role, tuple[type[TextItem | DateItem], str]] = {
     "name": (TextItem, "text"), "birth_date": (DateItem, "date"), "phone": (TextItem, "text")}
+
+
+def identity_warnings(questionnaire: Questionnaire) -> list[Problem]:
+    """A warning for each of the name and the birth date that no item holds: without both,
+    the visits of one patient cannot be linked (``kiosk validate`` shows these, and a kiosk
+    offering several questionnaires can use them to leave such a file out)."""
+    return [Problem(("sections",), f"no item has 'role: {role}', so this file's visits "
+                                   f"cannot be linked to a patient; add it to the item that "
+                                   f"asks for the {_ROLE_WORDS[role]}", warning=True)
+            for role in IDENTITY_ROLES if questionnaire.item_with_role(role) is None]
 
 
 def _check_roles(questionnaire: Questionnaire) -> list[Problem]:

@@ -3,6 +3,7 @@ raises each flag at its level, speaks English and Spanish, and stays short."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -334,3 +335,25 @@ def test_a_check_in_with_something_to_report_is_accepted(follow_up: Questionnair
     assert intake.flags[0].message == follow_up.text(
         follow_up.items_by_id["health_changes"].options[0].flag.message,  # type: ignore[union-attr]
         "en")  # clinician messages stay in the clinic's language
+
+
+def syllables(word: str) -> int:
+    """Vowel groups, less a silent final e: the usual estimate for a reading-grade formula."""
+    letters = re.sub(r"[^a-z]", "", word.lower())
+    count = len(re.findall(r"[aeiouy]+", letters))
+    if letters.endswith("e") and not letters.endswith("le") and count > 1:
+        count -= 1
+    return max(1, count)
+
+
+def test_the_patient_reads_plain_words_at_a_6th_grade_level(follow_up: Questionnaire) -> None:
+    """Flesch-Kincaid grade of every title, intro, question and help text in English."""
+    shown = [follow_up.text(text, "en") for section in follow_up.sections
+             for text in (section.title, section.intro,
+                          *(part for item in section.items for part in (item.label, item.help)))]
+    shown = [text for text in shown if text]
+    words = [word for text in shown for word in text.split() if re.search("[A-Za-z]", word)]
+    sentences = sum(max(1, len(re.findall(r"[.?!]", text))) for text in shown)
+    grade = (0.39 * len(words) / sentences
+             + 11.8 * sum(syllables(word) for word in words) / len(words) - 15.59)
+    assert grade <= 6, f"grade {grade:.1f}"

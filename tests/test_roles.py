@@ -3,6 +3,8 @@ loads, found by ``Questionnaire.item_with_role``, and declared by both bundled f
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from follow_up_fixture import FOLLOW_UP
 
 from kiosk.checks import identity_warnings
 from kiosk.loader import load_questionnaire, read_questionnaire
-from kiosk.paths import BUNDLED_QUESTIONNAIRE
+from kiosk.paths import BUNDLED_QUESTIONNAIRE, REPO_ROOT
 
 HEADER = """\
 id: roles-check
@@ -90,3 +92,16 @@ def test_a_misplaced_role_is_an_error_with_its_line(write_yaml: Callable[..., Pa
     result = read_questionnaire(path)
     assert result.questionnaire is None
     assert [str(problem) for problem in result.errors] == [f"{path}:{line}" for line in expected]
+
+
+def test_the_bundled_pair_validates_clean_as_the_readme_says() -> None:
+    done = subprocess.run([str(Path(sys.executable).with_name("kiosk")), "validate",
+                           "questionnaires/dry-needling.yaml", "questionnaires/follow-up.yaml"],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        "questionnaires/dry-needling.yaml: OK, 'dry-needling-intake' version 1, 10 sections, "
+        "81 items",
+        "questionnaires/follow-up.yaml: OK, 'dry-needling-follow-up' version 1, 5 sections, "
+        "22 items"]

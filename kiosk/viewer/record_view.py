@@ -104,7 +104,9 @@ def pain_view(intake: Intake, layout: QuestionnaireLayout,
             chosen += [region for region in value or [] if region not in chosen]
         elif value is not None and is_pain_detail(question.item):
             details.append(answer(question, value, intake))
-    return PainView(body_map_views(chosen, layout.language),
+    # A questionnaire without a body map (a follow-up check-in) draws no empty figures.
+    has_map = any(question.item.type == "body_map" for question in layout.pain_items)
+    return PainView(body_map_views(chosen, layout.language) if has_map else [],
                     [region_label(region, layout.language) for region in chosen],
                     Markup("".join(details)))
 
