@@ -190,50 +190,72 @@ def test_lowering_any_flag_rule_fails_a_case(bundled: Bundled) -> None:
 
 
 DRY_NEEDLING = REPO / "questionnaires" / "dry-needling.yaml"
+FOLLOW_UP = REPO / "questionnaires" / "follow-up.yaml"
 WEAKENED = [
-    pytest.param("- when: blood_thinners == true\n            level: caution",
+    pytest.param(DRY_NEEDLING, "- when: blood_thinners == true\n            level: caution",
                  "- when: blood_thinners == true\n            level: note",
                  "on warfarin", "expected a caution flag from blood_thinners, got a note",
                  id="blood-thinner-caution-lowered-to-note"),
-    pytest.param("- when: needle_fear == true\n            level: stop",
+    pytest.param(DRY_NEEDLING, "- when: needle_fear == true\n            level: stop",
                  "- when: needle_fear == true\n            level: caution",
                  "afraid of needles", "expected a stop flag from needle_fear, got a caution",
                  id="needle-fear-stop-lowered-to-caution"),
-    pytest.param("\"'front.chest.left' in pain_areas or 'front.chest.right' in pain_areas\"",
+    pytest.param(DRY_NEEDLING,
+                 "\"'front.chest.left' in pain_areas or 'front.chest.right' in pain_areas\"",
                  "\"'front.chest.left' in pain_areas\"",
                  "pain over the right chest wall", "expected a note flag from pain_areas, got none",
                  id="chest-wall-condition-narrowed"),
-    pytest.param("show_if: pregnant == 'yes'", "show_if: pregnant == 'maybe'",
+    pytest.param(DRY_NEEDLING, "show_if: pregnant == 'yes'", "show_if: pregnant == 'maybe'",
                  "pregnant, first 3 months",
                  "answers 'trimester', but this patient is not shown that question",
                  id="first-trimester-follow-up-unreachable"),
-    pytest.param("show_if: cancer_history == true",
+    pytest.param(DRY_NEEDLING, "show_if: cancer_history == true",
                  "show_if: cancer_history == true and under_18 == true",
                  "cancer before, and this pain started after it",
                  "expected a refer flag from cancer_pain_new, got none",
                  id="cancer-red-flag-follow-up-unreachable"),
-    pytest.param("            flag:\n              level: caution\n              message:\n"
+    pytest.param(DRY_NEEDLING,
+                 "            flag:\n              level: caution\n              message:\n"
                  "                en: Pacemaker",
                  "            flag:\n              level: note\n              message:\n"
                  "                en: Pacemaker",
                  "pacemaker", "expected a caution flag from implant_types, got a note",
                  id="pacemaker-option-lowered"),
-    pytest.param("- when: guardian_present == false", "- when: guardian_present == true",
+    pytest.param(DRY_NEEDLING,
+                 "- when: guardian_present == false", "- when: guardian_present == true",
                  "under 18 without a parent or guardian",
                  "expected a stop flag from guardian_present, got none",
                  id="minor-alone-condition-inverted"),
+    pytest.param(FOLLOW_UP, "- when: pain_worse_or_spread == true\n            level: stop",
+                 "- when: pain_worse_or_spread == true\n            level: caution",
+                 "pain worse or spread after the last session",
+                 "expected a stop flag from pain_worse_or_spread, got a caution",
+                 id="follow-up-worse-pain-stop-lowered"),
+    pytest.param(FOLLOW_UP, "        show_if: new_medicines == true\n        required: true\n"
+                 "        flags:", "        show_if: new_medicines == false\n"
+                 "        required: true\n        flags:",
+                 "started a blood thinner",
+                 "answers 'new_blood_thinner', but this patient is not shown that question",
+                 id="follow-up-new-blood-thinner-unreachable"),
+    pytest.param(FOLLOW_UP, "          - value: illness\n            label: {en: A new illness, "
+                 "es: Una enfermedad nueva}\n            flag:\n              level: caution",
+                 "          - value: illness\n            label: {en: A new illness, "
+                 "es: Una enfermedad nueva}\n            flag:\n              level: note",
+                 "an illness since last time",
+                 "expected a caution flag from health_changes, got a note",
+                 id="follow-up-new-illness-lowered"),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "case", "message"), WEAKENED)
+@pytest.mark.parametrize(("original", "old", "new", "case", "message"), WEAKENED)
 def test_a_weakened_copy_fails_validate_with_the_case_named(
-        old: str, new: str, case: str, message: str, tmp_path: Path,
+        original: Path, old: str, new: str, case: str, message: str, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    copy_path = tmp_path / DRY_NEEDLING.name
-    text = DRY_NEEDLING.read_text(encoding="utf-8")
+    copy_path = tmp_path / original.name
+    text = original.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
     copy_path.write_text(text.replace(old, new), encoding="utf-8")
-    shutil.copy(cases_path(DRY_NEEDLING), cases_path(copy_path))
+    shutil.copy(cases_path(original), cases_path(copy_path))
     assert main(["validate", str(copy_path)]) == 1
     err = capsys.readouterr().err
     assert f"case '{case}': {message}" in err
