@@ -1,4 +1,4 @@
-""""Did you mean ...?" for a misspelt key or id, so staff see the fix, not only the fault."""
+"""Suggest the key or id staff meant ("did you mean ...?"): the fix, not only the fault."""
 
 from __future__ import annotations
 
