@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from kiosk.errors import KioskError
 
 # Each module in kiosk.commands has ``register(subparsers, common)``; the order is the help's.
-COMMAND_MODULES = ("run", "preview", "validate", "submit", "records", "serve", "staff",
+COMMAND_MODULES = ("run", "preview", "validate", "rules", "submit", "records", "serve", "staff",
                    "audit", "config", "web", "export", "backup", "restore", "check")
 DEFAULT_COMMAND = "run"
 DEBUG_ENV = "KIOSK_DEBUG"

@@ -6,10 +6,13 @@ validates (and passes the kiosk's own check, such as the roles a kiosk offering
 several files needs), otherwise the last good questionnaire stays and staff get a
 notice. ``screens.offered_questionnaires`` holds the kiosk's set of these.
 
+A file's test cases (``NAME.cases.yaml`` beside it) are part of "validates": an
+edit whose cases fail is not taken up, and editing the cases file counts as an edit.
+
 Reading and checking a large file takes longer than drawing the first screen, so
 a file that validated once is kept, already checked, in the data folder's cache
-(named for the file, keyed by its bytes and the format's code) and read from there
-at start-up.
+(named for the file, keyed by its bytes, its cases file's and the format's code) and
+read from there at start-up.
 """
 
 from __future__ import annotations
@@ -23,25 +26,27 @@ from typing import TYPE_CHECKING
 
 import kiosk
 from kiosk.errors import KioskError
+from kiosk.questionnaire.case_files import cases_path
 
 if TYPE_CHECKING:  # pydantic loads only when a questionnaire is read, after the first paint
     from kiosk.questionnaire.model import Questionnaire
 
-Stamp = tuple[int, int]  # (mtime in ns, size): cheap to read, changes with every save
+FileStamp = tuple[int, int]  # (mtime in ns, size): cheap to read, changes with every save
+Stamp = tuple[FileStamp | None, FileStamp | None]  # the questionnaire's and its cases'
 # Why a questionnaire that validates still cannot be offered on this kiosk (None: it can).
 Check = Callable[["Questionnaire"], "str | None"]
 CACHE_FOLDER = "cache"
 # The code that decides what a file means and whether it is valid: a change to it
 # makes every cached questionnaire stale.
 _FORMAT_CODE = tuple(f"questionnaire/{name}.py" for name in (
-    "model", "loader", "checks", "expressions", "text"))
+    "model", "loader", "checks", "expressions", "text", "cases", "logic", "answers"))
 
 
 class QuestionnaireFileError(KioskError):
     """The questionnaire file cannot be used at start-up; lists every problem with its line."""
 
 
-def _stamp(path: Path) -> Stamp | None:
+def _file_stamp(path: Path) -> FileStamp | None:
     try:
         status = os.stat(path)
     except OSError:
@@ -49,18 +54,31 @@ def _stamp(path: Path) -> Stamp | None:
     return status.st_mtime_ns, status.st_size
 
 
-def questionnaire_key(content: bytes) -> str:
-    """What a checked questionnaire depends on: the file's bytes and the format's code."""
+def _stamp(path: Path) -> Stamp:
+    return _file_stamp(path), _file_stamp(cases_path(path))
+
+
+def questionnaire_key(content: bytes, cases: bytes | None = None) -> str:
+    """What a checked questionnaire depends on: the file's bytes, its test cases' bytes
+    (None when it has none) and the format's code."""
     digest = hashlib.sha256(content)
+    digest.update(b"\0no cases\0" if cases is None else b"\0cases\0" + cases)
     for name in _FORMAT_CODE:
         digest.update((Path(kiosk.__file__).parent / name).read_bytes())
     return digest.hexdigest()
 
 
+def _file_key(file: Path) -> str:
+    """The cache key of a questionnaire file as it is on disk now, with its cases file."""
+    companion = cases_path(file)
+    cases = companion.read_bytes() if companion.exists() else None
+    return questionnaire_key(file.read_bytes(), cases)
+
+
 def _unchanged(file: Path, key: str) -> bool:
-    """The file still holds what the key was made from (no edit while it was being read)."""
+    """The files still hold what the key was made from (no edit while they were read)."""
     try:
-        return questionnaire_key(file.read_bytes()) == key
+        return _file_key(file) == key
     except OSError:
         return False
 
@@ -120,15 +138,16 @@ class LiveQuestionnaire:
         questionnaire = None
         if cache_dir is not None:
             try:
-                key = questionnaire_key(file.read_bytes())
+                key = _file_key(file)
             except OSError:
                 key = None
             questionnaire = _cached(cache_dir / CACHE_FOLDER, _cache_prefix(file), key) \
                 if key else None
         if questionnaire is None:
-            from kiosk.questionnaire.loader import read_questionnaire  # only when there is no cache
+            # only when there is no cache
+            from kiosk.questionnaire.cases import read_questionnaire_with_cases
 
-            result = read_questionnaire(file)
+            result = read_questionnaire_with_cases(file)
             if result.questionnaire is None:
                 lines = "\n".join(str(problem) for problem in result.errors)
                 raise QuestionnaireFileError(f"{file} cannot be used:\n{lines}")
@@ -146,9 +165,9 @@ class LiveQuestionnaire:
         if stamp == self.stamp:
             return False
         self.stamp = stamp
-        from kiosk.questionnaire.loader import read_questionnaire
+        from kiosk.questionnaire.cases import read_questionnaire_with_cases
 
-        result = read_questionnaire(self.path)
+        result = read_questionnaire_with_cases(self.path)
         if result.questionnaire is None:
             self.problem = "\n".join(str(problem) for problem in result.errors)
             return False

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk.questionnaire.case_files import is_cases_file
 from kiosk.questionnaire.text import LocalText
 from screens.live_questionnaire import (  # (the file's stamp, as LiveQuestionnaire takes it)
     LiveQuestionnaire,
@@ -38,16 +39,6 @@ from screens.welcome_card import Choice
 if TYPE_CHECKING:
     from kiosk.intake import QuestionnairePin
     from kiosk.questionnaire.model import Questionnaire
-
-CASES_SUFFIX = ".cases.yaml"  # questionnaire test cases beside a questionnaire file
-
-
-def is_cases_file(path: Path) -> bool:
-    """A file of test cases for a questionnaire, not a questionnaire. (The same rule as
-    ``kiosk.case_files.is_cases_file`` of the test-cases work: once both are in, this
-    one goes in favour of that one.)"""
-    return path.name.endswith(CASES_SUFFIX)
-
 
 def missing_roles(questionnaire: Questionnaire) -> str | None:
     """Why a kiosk offering several files cannot offer this one (None: it can)."""

@@ -231,7 +231,9 @@ def test_each_error_names_file_line_and_problem(case: str, write_yaml: Callable[
 def test_yaml_syntax_error_names_its_line(write_yaml: Callable[..., Path]) -> None:
     path = write_yaml(with_items("      - id: a\n        type: [text\n        label: A\n"))
     (error,) = errors_of(path)
-    assert error.startswith(f"{path}:10: YAML syntax:")
+    # The [ opens on line 9; the reader gives up on line 10, which is named as context.
+    assert error.startswith(f"{path}:9: YAML syntax: the [ opened on this line is not closed")
+    assert "gave up at line 10" in error
 
 
 def test_tab_indentation_is_a_syntax_error_with_a_line(write_yaml: Callable[..., Path]) -> None:

@@ -102,6 +102,6 @@ def test_the_bundled_pair_validates_clean_as_the_readme_says() -> None:
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines() == [
         "questionnaires/dry-needling.yaml: OK, 'dry-needling-intake' version 1, 10 sections, "
-        "81 items",
+        "81 items, 58 cases passed",
         "questionnaires/follow-up.yaml: OK, 'dry-needling-follow-up' version 1, 5 sections, "
-        "22 items"]
+        "22 items, 22 cases passed"]

@@ -42,6 +42,16 @@ NAMED = GOOD + """      - id: full_name
 """
 
 
+GOOD_CASES = """
+cases:
+  - name: says yes to A
+    answers: {a: true}
+    shown: [b]
+  - name: says no to A
+    hidden: [b]
+"""
+
+
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([KIOSK, "validate", *args], capture_output=True, text=True,
                           timeout=60, stdin=subprocess.DEVNULL)
@@ -49,9 +59,10 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_good_file_passes_with_a_one_line_summary(write_yaml: Callable[..., Path]) -> None:
     path = write_yaml(NAMED)
+    write_yaml(GOOD_CASES, "questionnaire.cases.yaml")
     done = run(str(path))
     assert done.returncode == 0
-    assert done.stdout == f"{path}: OK, 'good' version 3, 1 sections, 4 items\n"
+    assert done.stdout == f"{path}: OK, 'good' version 3, 1 sections, 4 items, 2 cases passed\n"
     assert done.stderr == ""
 
 
@@ -60,13 +71,15 @@ def test_a_file_that_cannot_link_visits_passes_with_warnings(
     path = write_yaml(NAMED.replace("        role: birth_date\n", ""))
     done = run(str(path))
     assert done.returncode == 0
-    assert done.stdout == f"{path}: OK, 'good' version 3, 1 sections, 4 items, 1 warning(s)\n"
+    assert done.stdout == f"{path}: OK, 'good' version 3, 1 sections, 4 items, 2 warning(s)\n"
     assert done.stderr == (
+        f"{path}:1: warning: no test cases: {path.with_name('questionnaire.cases.yaml')} is "
+        "missing (see 'Test cases' in the staff guide)\n"
         f"{path}:4: warning: sections: no item has 'role: birth_date', so this file's visits "
         "cannot be linked to a patient; add it to the item that asks for the date of birth\n")
     quiet = run("--quiet-warnings", str(write_yaml(GOOD, "bare.yaml")))
     assert quiet.returncode == 0 and quiet.stderr == ""
-    assert quiet.stdout.endswith(", 2 items, 2 warning(s)\n")
+    assert quiet.stdout.endswith(", 2 items, 3 warning(s)\n")
 
 
 def test_a_broken_file_fails_with_its_lines(write_yaml: Callable[..., Path]) -> None:
@@ -76,6 +89,8 @@ def test_a_broken_file_fails_with_its_lines(write_yaml: Callable[..., Path]) -> 
     assert done.returncode == 1
     assert done.stdout.startswith(f"{good}: OK")
     assert done.stderr.splitlines() == [
+        f"{good}:1: warning: no test cases: {good.with_name('good.cases.yaml')} is missing "
+        "(see 'Test cases' in the staff guide)",
         f"{broken}:14: item 'b': show_if refers to unknown or later item 'aa'",
         f"{broken}: FAILED, 1 error(s)",
     ]
@@ -98,7 +113,7 @@ def test_an_unexpected_error_shows_its_kind_but_no_traceback_or_answer(
     def broken(*_: object, **__: object) -> None:
         raise ValueError("Ana López takes warfarin")
 
-    monkeypatch.setattr(validate, "read_questionnaire", broken)
+    monkeypatch.setattr(validate, "read_questionnaire_with_cases", broken)
     monkeypatch.delenv("KIOSK_DEBUG", raising=False)
     assert main(["validate", str(write_yaml(GOOD))]) == 70
     err = capsys.readouterr().err

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -19,9 +19,11 @@ from kiosk.questionnaire.model import (
     FlagLevel,
     Item,
     MultiChoiceItem,
+    Option,
     Questionnaire,
     Section,
 )
+from kiosk.questionnaire.text import LocalText
 
 
 class Flag(BaseModel):
@@ -110,24 +112,60 @@ def section_problems(questionnaire: Questionnaire, section: Section, raw: Mappin
     return evaluate(questionnaire, raw, language, items=section.items).problems
 
 
+@dataclass(frozen=True)
+class FlagSource:
+    """One rule that can raise a flag: an entry of an item's ``flags:`` or a flagged option."""
+
+    item: Item
+    level: FlagLevel
+    message: LocalText
+    when: str | None = None  # the condition of a ``flags:`` entry
+    option: Option | None = None  # the option that carries the flag
+    index: int = 0  # its place in the item's ``flags:`` or ``options:`` list
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """Names the rule among all of a questionnaire's, whatever it says."""
+        return (self.item.id, "flags" if self.option is None else "options", self.index)
+
+
+def flag_sources(questionnaire: Questionnaire) -> Iterator[FlagSource]:
+    """Every flag rule of the questionnaire, in the order a patient meets them."""
+    for item in questionnaire.items():
+        for index, rule in enumerate(item.flags):
+            yield FlagSource(item, rule.level, rule.message, when=rule.when, index=index)
+        if isinstance(item, ChoiceItemBase):
+            for index, option in enumerate(item.options):
+                if option.flag:
+                    yield FlagSource(item, option.flag.level, option.flag.message,
+                                     option=option, index=index)
+
+
+def raised_sources(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[FlagSource]:
+    """The flag rules that hold for the shown answers, in questionnaire order."""
+    kept = visible_answers(questionnaire, answers)
+    raised = []
+    for source in flag_sources(questionnaire):
+        item = source.item
+        if not is_shown(item, kept):
+            continue
+        if source.when is not None:
+            holds = _expression(source.when).evaluate(kept)
+        else:
+            chosen = kept.get(item.id)
+            chosen = chosen if isinstance(item, MultiChoiceItem) else [chosen]
+            holds = source.option is not None and source.option.value in (chosen or [])
+        if holds:
+            raised.append(source)
+    return raised
+
+
 def raised_flags(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Flag]:
     """Flags raised by shown answers, most serious level first, then in questionnaire order."""
     language = questionnaire.default_language
-    kept = visible_answers(questionnaire, answers)
-    flags: list[Flag] = []
-    for item in questionnaire.items():
-        if not is_shown(item, kept):
-            continue
-        for rule in item.flags:
-            if _expression(rule.when).evaluate(kept):
-                flags.append(Flag(item_id=item.id, level=rule.level,
-                                  message=questionnaire.text(rule.message, language)))
-        if isinstance(item, ChoiceItemBase) and item.id in kept:
-            chosen = kept[item.id] if isinstance(item, MultiChoiceItem) else [kept[item.id]]
-            for option in item.options:
-                if option.flag and option.value in chosen:
-                    flags.append(Flag(item_id=item.id, level=option.flag.level,
-                                      message=questionnaire.text(option.flag.message, language)))
+    flags = [Flag(item_id=source.item.id, level=source.level,
+                  message=questionnaire.text(source.message, language))
+             for source in raised_sources(questionnaire, answers)]
     return sorted(flags, key=lambda flag: FLAG_LEVELS.index(flag.level))
 
 

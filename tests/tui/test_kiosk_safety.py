@@ -24,6 +24,7 @@ from textual.widgets import Input, TextArea
 
 from kiosk.commands.run import keep_running
 from screens.app import KioskApp
+from screens.live_questionnaire import LiveQuestionnaire, QuestionnaireFileError
 from screens.notice_screen import NoticeScreen
 from screens.resume_screen import ResumeScreen
 from screens.section_page import SectionPage
@@ -350,3 +351,58 @@ async def test_a_welcome_screen_left_alone_notices_a_broken_edit_by_itself(
         _edit(path, "version: one", "version: 2")  # fixed: the notice goes
         await patient.wait_until(lambda: "Staff" not in screen_text(app))
         assert app.live.current.version == 2
+
+
+def panel_text(app: KioskApp) -> str:
+    """The words inside the staff panel's frame, its wrapped lines joined again."""
+    inside = [line.split("█")[1].strip() for line in screen_text(app).splitlines()
+              if line.count("█") >= 2]
+    return " ".join(part for part in inside if part)
+
+
+EVERY_TYPE_CASES = """\
+cases:
+  - name: on a blood thinner
+    answers: {blood_thinners: true}
+    flags: {caution: blood_thinners}
+"""
+
+
+async def test_an_edit_whose_test_cases_fail_is_not_taken_up(make_kiosk: Any) -> None:
+    path = make_kiosk.questionnaire_copy()
+    cases = path.with_name("every_type.cases.yaml")
+    cases.write_text(EVERY_TYPE_CASES, encoding="utf-8")
+    app = make_kiosk(path, file_check_seconds=0.2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        patient = Patient(pilot)
+        assert "Staff" not in await patient.sees("Start check-in")
+        # A valid file that under-warns: the blood-thinner flag lowered to a note.
+        _edit(path, "level: caution", "level: note")
+        await patient.sees("Staff: a notice is waiting (F12)")
+        assert app.live.current.items_by_id["blood_thinners"].flags[0].level == "caution"
+        await patient.press("f12", *STAFF_PIN, "enter")
+        await patient.sees("keeps the last good version")
+        # The notice names the cases file (a long path here), so it wraps inside the panel.
+        await patient.wait_until(lambda: "case 'on a blood thinner': expected a caution flag "
+                                 "from blood_thinners, got a note" in panel_text(app))
+        await patient.press("escape")
+        # Staff agree the case was wrong and change it: the edit is taken up by itself.
+        _edit(cases, "caution: blood_thinners", "note: blood_thinners")
+        await patient.wait_until(lambda: "Staff" not in screen_text(app))
+        assert app.live.current.items_by_id["blood_thinners"].flags[0].level == "note"
+
+
+def test_a_kept_questionnaire_is_checked_again_when_its_cases_change(tmp_path: Path) -> None:
+    """Start-up reads a checked questionnaire from the cache; a changed cases file is not
+    covered by the old entry, so a failing case still stops the kiosk."""
+    path = tmp_path / EVERY_TYPE.name
+    path.write_bytes(EVERY_TYPE.read_bytes())
+    cases = path.with_name("every_type.cases.yaml")
+    cases.write_text(EVERY_TYPE_CASES, encoding="utf-8")
+    LiveQuestionnaire.load(path, cache_dir=tmp_path)
+    assert list((tmp_path / "cache").glob("questionnaire-*.json"))
+    cases.write_text(EVERY_TYPE_CASES.replace("caution:", "note:"), encoding="utf-8")
+    with pytest.raises(QuestionnaireFileError) as refused:
+        LiveQuestionnaire.load(path, cache_dir=tmp_path)
+    assert "case 'on a blood thinner': expected a note flag from blood_thinners, got a " \
+           "caution" in str(refused.value)
