@@ -4,12 +4,16 @@ erased patient anywhere in the data folder, keep everyone else, and are audited.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 
 import pytest
 from patients_fixture import roles_questionnaire, visit
 from test_store_helpers import kiosk
+from viewer.test_clinician_guide import console_sessions, kiosk_arguments
 
+from kiosk.commands.records import local_time
 from kiosk.decisions import flag_keys
 from kiosk.intake import Intake
 from kiosk.questionnaire.model import Questionnaire
@@ -97,6 +101,9 @@ def test_erase_by_code_and_id_leaves_nothing_of_the_patient(tmp_path: Path) -> N
         events = folder.store.audit_events(record.id)
         assert events[-1].action == "erase" and events[-1].actor.startswith("cli:")
     assert patients.visit_ids(folder.data, str(first.patient)) == []
+    led_to = [patient for path in (folder.data / "index" / "patients" / "keys").glob("*.json")
+              for patient in json.loads(path.read_bytes()).values()]
+    assert led_to == [folder.other.patient]  # the erased name's link key went too
     assert kiosk("records", "erase", first.short_code, "--yes", "--data", data).returncode == 1
     folder.other_is_intact()
 
@@ -144,3 +151,25 @@ def test_a_crash_mid_erase_reads_as_gone_and_repair_clears_the_rest(
     folder.store.erase_record(folder.erased[1].id, "dr-ana")
     assert leftovers(folder.data) == []
     folder.other_is_intact()
+
+
+def test_the_guide_erase_examples_print_what_it_shows(tmp_path: Path) -> None:
+    folder = Folder(tmp_path)
+    record = folder.erased[0]
+    shown = {command: output for command, output in console_sessions()
+             if command.startswith((".venv/bin/kiosk records erase",
+                                    ".venv/bin/kiosk records purge"))}
+    assert len(shown) == 3
+    for command, output in shown.items():
+        arguments = [record.short_code if word == "K7M2QX" else word
+                     for word in kiosk_arguments(command) or []]
+        arguments[arguments.index("--data") + 1] = str(folder.data)
+        result = kiosk(*arguments)
+        printed = (result.stdout + result.stderr).splitlines()
+        expected = [line.replace("K7M2QX", record.short_code)
+                    .replace("8hq3wz6k2m4n7p9r5t3v2x4y6a", record.id) for line in output]
+        expected = [re.sub(r"submitted \d{4}-\d\d-\d\d \d\d:\d\d", f"submitted "
+                           f"{local_time(record)}", line) for line in expected]
+        expected = [re.sub(r"^Erased \d+ ", "Erased 0 ", line) for line in expected]
+        assert printed == expected, command
+    assert leftovers(folder.data) != []  # the second visit stays: purge was before 2026-06-01
