@@ -195,6 +195,38 @@ class Store:
                 detail=f"confirmed in person; status {intake.status}"))
             return intake
 
+    # --- erasure ------------------------------------------------------------------------
+
+    def erase_record(self, record_ref: str, actor: str, address: str | None = None,
+                     detail: str | None = None) -> str:
+        """Remove the record (its content, index entries and short code) and audit
+        "erase" with its id alone; returns the id. :class:`RecordNotFound` if none.
+
+        The day file goes first, then the indexes (see :func:`records.erase` and
+        :func:`patients.forget`); the audit event is written once nothing of the record
+        can be read any more.
+        """
+        with self.locked():
+            intake = records.get(self.root, record_ref)
+            secret = patients.existing_secret(self.root)
+            key_of = self._key_of(secret) if secret is not None else (lambda _: None)
+            key = key_of(intake)
+            records.erase(self.root, intake)
+            patients.forget(self.root, intake, key, key_of)
+            audit.append(self.root, AuditEvent(actor=actor, action="erase", record_id=intake.id,
+                                               address=address, detail=detail))
+            return intake.id
+
+    def purge_before(self, day: dt.date, actor: str) -> list[str]:
+        """Erase every record submitted before ``day`` (this machine's days), one audited
+        erasure each, taking the lock per record so kiosks keep saving meanwhile."""
+        erased = []
+        for intake in self.list_intakes(until=day - dt.timedelta(days=1)):
+            with suppress(RecordNotFound):  # erased meanwhile, by someone else
+                erased.append(self.erase_record(intake.id, actor,
+                                                detail=f"purge before {day.isoformat()}"))
+        return erased
+
     # --- one patient across visits ------------------------------------------------------
 
     def patient_visits(self, patient_id: str) -> list[Intake]:

@@ -38,7 +38,7 @@ from kiosk.store import AuditEvent, Store
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "records", help="list and show stored intakes",
+        "records", help="list, show and erase stored intakes",
         description="List stored intakes (newest first) or show one, flags first.")
     commands = parser.add_subparsers(dest="records_command", metavar="ACTION", required=True)
     listing = commands.add_parser(
@@ -71,6 +71,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     history.add_argument("--json", action="store_true",
                          help="print one JSON array instead of a table")
     history.set_defaults(handler=run_history)
+    from kiosk.commands import erase  # its own module: it imports this one
+    erase.register(commands, common)
 
 
 # --- list ----------------------------------------------------------------------------------

@@ -27,7 +27,10 @@ naming a record that does not exist, which readers skip, never a record the inde
 misses. A split or a merge adds the new index entries first, then moves the key, then
 rewrites the records, and only then drops the old entries; readers trust a record's own
 ``patient`` over the index, so a crash at any step shows each visit under the patient its
-record names, and repeating the action finishes it.
+record names, and repeating the action finishes it. An erasure goes the other way round
+from a save: the day file, then the id and code indexes, then this index
+(:func:`forget`), so a crash leaves only entries naming a record that is gone, which
+``kiosk check --repair`` drops.
 
 **Sealed records (later).** Today the secret lies in the data folder beside records
 that are in clear, so a copy of the folder lets someone test whether a given person is a
@@ -259,6 +262,31 @@ def merge(root: Path, record_ref: str, other_record_ref: str,
     return kept, previous
 
 
+def forget(root: Path, intake: Intake, key: str | None, key_of: KeyOf) -> None:
+    """Take an erased record out of the index (after its day file: a crash between leaves
+    an entry naming a record that is gone, which readers skip and a rebuild drops).
+
+    Its visit leaves its patient's list; its link key goes when it leads to that patient
+    and none of the patient's other visits gives it, so no keyed hash of the erased
+    name and birth date stays behind. While another visit gives it, it keeps leading
+    there, as a split or a merge would leave it.
+    """
+    if intake.patient is None:
+        return
+    drop_visits(root, intake.patient, [intake.id])
+    if key is None:
+        return
+    path = index_file(root, PATIENT_KEYS_INDEX, key)
+    keys = _read_keys(path)
+    if keys.get(key) != intake.patient:
+        return
+    if any(visit.id != intake.id and key_of(visit) == key
+           for visit in visits(root, intake.patient)):
+        return
+    del keys[key]
+    _write(path, keys)
+
+
 # --- rebuilding and checking ---------------------------------------------------------------
 
 Buckets = dict[Path, dict[str, Any]]  # bucket file -> its entries
@@ -428,6 +456,6 @@ def _write(path: Path, entries: Any) -> None:
 
 
 __all__ = ["SECRET_DOCUMENT", "add_visits", "derived_indexes", "drop_visits", "existing_secret",
-           "expected_index", "link",
+           "expected_index", "forget", "link",
            "load_secret", "members", "merge", "rebuild", "settle_keys", "split", "visit_ids",
            "visits"]

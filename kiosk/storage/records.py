@@ -12,13 +12,14 @@ an index entry without a record, which reads as "not found" and was never
 acknowledged, rather than a record that nothing can find; a part is only begun once
 the one before it is full, so such an entry never moves where the next save goes.
 
-Callers hold the store lock around :func:`save` and :func:`mark_reviewed`;
+Callers hold the store lock around :func:`save`, :func:`mark_reviewed` and :func:`erase`;
 reads need no lock because every file is replaced whole by a rename.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from kiosk.storage.errors import (
 from kiosk.storage.files import (
     as_model,
     ensure_private_dir,
+    fsync_dir,
     open_tinydb,
     read_json,
     text_map_shape,
@@ -229,6 +231,33 @@ def update(root: Path, intake: Intake) -> Intake:
     return intake
 
 
+def erase(root: Path, intake: Intake) -> None:
+    """Remove a stored record: from its part first (a part left empty goes too), then its
+    id-index and short-code-index entries, the reverse of :func:`save`. A crash in
+    between leaves index entries naming a record that is gone, which read as "not found"
+    and ``kiosk check --repair`` drops; never a record still on disk that no index finds."""
+    path = locate(root, intake.id)[1]
+    with open_tinydb(path, DAY_KIND, FIELDS) as db:
+        table = db.table(TABLE)
+        table.remove(where("id") == intake.id)  # the part is written anew, whole
+        empty = len(table) == 0
+    if empty:
+        os.unlink(path)  # an empty part: no file should say a record was there
+        fsync_dir(path.parent)
+    _drop_entry(index_file(root, ID_INDEX, intake.id), ID_INDEX_KIND, intake.id)
+    _drop_entry(index_file(root, CODE_INDEX, intake.short_code), CODE_INDEX_KIND,
+                intake.short_code, owner=intake.id)
+
+
+def _drop_entry(path: Path, kind: str, key: str, owner: str | None = None) -> None:
+    """Take ``key`` out of an index bucket (only while it leads to ``owner``, if given:
+    a short code can belong to another record)."""
+    entries = _read_index(path, kind)
+    if key in entries and (owner is None or entries[key] == owner):
+        del entries[key]
+        _write_index(path, entries)
+
+
 def rewrite(root: Path, intakes: list[Intake]) -> None:
     """Write stored records back as they are now (a changed ``patient``), one write per
     file (a day's part); each must already be stored."""
@@ -318,6 +347,6 @@ def _write_index(path: Path, entries: dict[str, str]) -> None:
     write_json(path, entries)
 
 
-__all__ = ["PART_SIZE", "DayRecords", "days", "find_id", "get", "list_intakes", "locate",
+__all__ = ["PART_SIZE", "DayRecords", "days", "erase", "find_id", "get", "list_intakes", "locate",
            "mark_reviewed", "read_day", "read_day_file", "record_files", "rewrite", "save",
            "update"]

@@ -26,7 +26,7 @@ NOT_CHANGED = ("The viewer could not change the link. Nothing was changed; reloa
                "record and try again.")
 
 
-def _checked(request: web.Request, form: Mapping[str, object]) -> tuple[ViewerContext, str,
+def checked(request: web.Request, form: Mapping[str, object]) -> tuple[ViewerContext, str,
                                                                         Session]:
     """The context, the record ref and the session, once login and CSRF token are checked."""
     context = viewer(request)
@@ -37,7 +37,7 @@ def _checked(request: web.Request, form: Mapping[str, object]) -> tuple[ViewerCo
     return context, ref, session
 
 
-def _refused(context: ViewerContext, ref: str, problem: str, status: int = 400) -> web.Response:
+def refused(context: ViewerContext, ref: str, problem: str, status: int = 400) -> web.Response:
     """A page saying why nothing changed, with the way back to the record."""
     return context.render("correction.html", status=status, session=None, problem=problem,
                           back=f"/i/{ref}")
@@ -50,20 +50,20 @@ async def split_visit(request: web.Request) -> web.StreamResponse:
 
 
 def _split_visit(request: web.Request, form: Mapping[str, object]) -> web.StreamResponse:
-    context, ref, session = _checked(request, form)
+    context, ref, session = checked(request, form)
     intake = load_intake(context, ref)
     if form.get("confirm") != "yes":
-        return _refused(context, intake.id, NOT_CONFIRMED)
+        return refused(context, intake.id, NOT_CONFIRMED)
     visits, _ = context.course_of(intake)
     if len(visits) < 2:
-        return _refused(context, intake.id, "This visit is its patient's only visit: there is "
+        return refused(context, intake.id, "This visit is its patient's only visit: there is "
                                             "nothing to split it from.", 409)
     try:
         context.store.split_visit(intake.id, session.user)
     except RecordNotFound:
         raise web.HTTPNotFound() from None
     except StoreError:
-        return _refused(context, intake.id, NOT_CHANGED, 409)
+        return refused(context, intake.id, NOT_CHANGED, 409)
     return see_other(f"/i/{intake.id}")
 
 
@@ -75,26 +75,26 @@ async def merge_patients(request: web.Request) -> web.StreamResponse:
 
 
 def _merge_patients(request: web.Request, form: Mapping[str, object]) -> web.StreamResponse:
-    context, ref, session = _checked(request, form)
+    context, ref, session = checked(request, form)
     intake = load_intake(context, ref)
     other_code = str(form.get("other", "")).strip().upper()
     if not looks_like_short_code(other_code):
-        return _refused(context, intake.id, "Type the other visit's short code (as printed "
+        return refused(context, intake.id, "Type the other visit's short code (as printed "
                                             "under its QR code). Nothing was changed.")
     if form.get("confirm") != "yes":
-        return _refused(context, intake.id, NOT_CONFIRMED)
+        return refused(context, intake.id, NOT_CONFIRMED)
     try:
         other = context.store.get_intake(other_code)
     except RecordNotFound:
-        return _refused(context, intake.id, f"No visit has the short code {other_code}. "
+        return refused(context, intake.id, f"No visit has the short code {other_code}. "
                                             "Nothing was changed.", 404)
     if other.id == intake.id:
-        return _refused(context, intake.id, "That is this visit's own short code. "
+        return refused(context, intake.id, "That is this visit's own short code. "
                                             "Nothing was changed.")
     try:
         context.store.merge_patients(intake.id, other.id, session.user)
     except RecordNotFound:
         raise web.HTTPNotFound() from None
     except StoreError:
-        return _refused(context, intake.id, NOT_CHANGED, 409)
+        return refused(context, intake.id, NOT_CHANGED, 409)
     return see_other(f"/i/{intake.id}")

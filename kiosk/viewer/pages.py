@@ -236,6 +236,10 @@ def _row(context: ViewerContext, intake: Intake) -> IntakeRow:
                      STATUS_LABELS[intake.status], intake.open_flags, badges(intake))
 
 
+# Plain notices the day list shows after an action sent the clinician there.
+NOTICES = {"erased": "The record was erased. The audit log keeps that you erased it."}
+
+
 async def day_list(request: web.Request) -> web.StreamResponse:
     """GET /: one day's intakes (today unless ``day`` picks another), newest first."""
     return await shown_once_audited(request, _day_list)
@@ -252,6 +256,7 @@ def _day_list(request: web.Request) -> Shown:
             day = dt.date.fromisoformat(asked[:10])
         except ValueError:
             problem = "That is not a date; showing today."
+    notice = NOTICES.get(request.query.get("notice", ""), "")
     status = request.query.get("status", "")
     status = status if status in LISTED_STATUSES else ""
     open_only = OPEN_FILTERS.get(request.query.get("open", ""))
@@ -261,7 +266,8 @@ def _day_list(request: web.Request) -> Shown:
     return (context.render("index.html", session=session, rows=rows, day=day.isoformat(),
                            today=today.isoformat(), day_label=label, problem=problem,
                            statuses=[(code, STATUS_LABELS[code]) for code in LISTED_STATUSES],
-                           status_filter=status, open_filter=request.query.get("open", "")
+                           notice=notice, status_filter=status,
+                           open_filter=request.query.get("open", "")
                            if open_only is not None else ""),
             context.audit_event(request, session.user, "list"))
 

@@ -68,6 +68,16 @@ class RecordCache:
         """The stored record and its rendered HTML part."""
         return self._get(ref, render=True)
 
+    def forget(self, record_id: str) -> None:
+        """Drop an erased record from memory (its page would 404 anyway: its day file
+        changed, and no index knows it), with the parsed day file that held it."""
+        self._kept.pop(record_id, None)
+        for ref in [ref for ref, (kept_id, _) in self._places.items() if kept_id == record_id]:
+            del self._places[ref]
+        for path in [path for path, (_, day) in self._day_files.items()
+                     if record_id in day.documents]:
+            del self._day_files[path]
+
     def patient_visits(self, patient_id: str) -> list[Intake]:
         """The patient's visits as :meth:`Store.patient_visits` finds them, read through here.
 
