@@ -7,13 +7,12 @@ import datetime as dt
 import json
 import os
 import random
-import signal
-import time
 from pathlib import Path
 
 import pytest
 from markupsafe import Markup
 from test_store_helpers import intake, kiosk, small_questionnaire
+from test_store_processes import acknowledged, run_and_kill
 
 from kiosk.intake import Intake
 from kiosk.questionnaire.model import Questionnaire
@@ -210,22 +209,8 @@ def test_killing_a_writer_between_part_writes_loses_no_acknowledged_record(
     rounds = 0
     while rounds < 15 or len(saved) < 12:  # enough saves to fill several parts
         rounds += 1
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns into pytest
-            try:
-                os.close(read_end)
-                write_until_killed(Store(data), questionnaire, write_end)
-            finally:
-                os._exit(1)
-        os.close(write_end)
-        with os.fdopen(read_end, "rb") as output:
-            assert output.readline() == b"ready\n"
-            time.sleep(rng.uniform(0.005, 0.05))
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            saved += [(line[:26], line[27:]) for line in output.read().decode().splitlines()
-                      if len(line) > 27]
+        saved += acknowledged(run_and_kill(data, questionnaire, rng.uniform(0.0, 0.05),
+                                           write_until_killed))
     store = Store(data)
     parts = sorted(os.listdir(data / MONTH))
     assert len(parts) >= len(saved) / 2

@@ -84,14 +84,18 @@ def write_until_killed(store: Store, questionnaire: Questionnaire, out: int) -> 
             store.mark_reviewed(record.id, "dr.lee")
 
 
-def run_and_kill(data: Path, questionnaire: Questionnaire, after: float) -> str:
+Writer = Callable[[Store, Questionnaire, int], None]
+
+
+def run_and_kill(data: Path, questionnaire: Questionnaire, after: float,
+                 writer: Writer = write_until_killed) -> str:
     """Fork a writer (cheap, so many rounds fit in seconds), SIGKILL it, return its output."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         try:
             os.close(read_end)
-            write_until_killed(Store(data), questionnaire, write_end)
+            writer(Store(data), questionnaire, write_end)
         finally:
             os._exit(1)
     os.close(write_end)

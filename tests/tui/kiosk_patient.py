@@ -97,6 +97,16 @@ class Patient:
     async def next(self) -> None:
         await self.tap("#next")
 
+    async def check_in(self, answers: dict[str, Any], language: str = "en") -> None:
+        """Welcome -> every section -> Review -> Submit, answering through the screen."""
+        from screens.review_screen import ReviewScreen
+
+        await self.start(language)
+        while not isinstance(self.app.screen, ReviewScreen):
+            await self.answer_section(answers)
+            await self.next()
+        await self.submit()
+
     async def submit(self) -> None:
         """Submit on the review, and wait for the QR code (shown just after the save)."""
         from screens.done_screen import DoneScreen

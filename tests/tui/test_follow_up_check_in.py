@@ -16,22 +16,13 @@ from screens.review_screen import ReviewScreen
 from screens.widgets.rating_strip import RatingStrip
 
 
-async def check_in(patient: Patient, answers: dict[str, Any], language: str = "en") -> None:
-    """Welcome -> every section -> Review -> Submit, answering through the screen."""
-    await patient.start(language)
-    while not isinstance(patient.app.screen, ReviewScreen):
-        await patient.answer_section(answers)
-        await patient.next()
-    await patient.submit()
-
-
 async def test_a_whole_follow_up_check_in_is_saved_as_given(make_kiosk: Any) -> None:
     app = make_kiosk(FOLLOW_UP)
     answers = {**nothing_to_report(), "soreness": "more_than_2_days", "groc": -2,
                "questions_for_therapist": "Can we try the other side?"}
     async with app.run_test(size=(80, 24)) as pilot:
         patient = Patient(pilot)
-        await check_in(patient, answers)
+        await patient.check_in(answers)
         await patient.sees(SHORT_CODE)
 
     intake = make_kiosk.store.get_intake(SHORT_CODE)

@@ -30,22 +30,13 @@ from screens.widgets.qr_code import QRCode
 REVIEW = 3  # the every-type questionnaire has three sections; index 3 is the review
 
 
-async def check_in(patient: Patient, answers: dict[str, Any], language: str = "en") -> None:
-    """Welcome -> every section -> Review -> Submit, answering through the screen."""
-    await patient.start(language)
-    while not isinstance(patient.app.screen, ReviewScreen):
-        await patient.answer_section(answers)
-        await patient.next()
-    await patient.submit()
-
-
 @pytest.mark.parametrize(("size", "language"), [((80, 24), "en"), ((120, 40), "es")])
 async def test_a_patient_answers_every_item_type_and_the_record_is_exactly_that(
         make_kiosk: Any, size: tuple[int, int], language: str) -> None:
     app = make_kiosk(EVERY_TYPE)
     answers = every_type_answers()
     async with app.run_test(size=size) as pilot:
-        await check_in(Patient(pilot), answers, language)
+        await Patient(pilot).check_in(answers, language)
         assert isinstance(app.screen, DoneScreen)
         take_a_seat = "Please take a seat" if language == "en" else "Por favor, tome asiento"
         await Patient(pilot).sees(SHORT_CODE, take_a_seat)
@@ -77,7 +68,7 @@ async def test_the_bundled_intake_from_welcome_to_the_qr_code(
         del answers["pain_start_date"]
         answers["pain_weeks"] = 9
     async with app.run_test(size=size) as pilot:
-        await check_in(Patient(pilot), answers)
+        await Patient(pilot).check_in(answers)
         assert isinstance(app.screen, DoneScreen)
         await Patient(pilot).sees(SHORT_CODE)
 
