@@ -115,13 +115,16 @@ def visit_ids(root: Path, patient_id: str) -> list[str]:
                 .get(patient_id, []))
 
 
-def visits(root: Path, patient_id: str) -> list[Intake]:
+def visits(root: Path, patient_id: str,
+           read: Callable[[str], Intake] | None = None) -> list[Intake]:
     """The patient's records, oldest submitted first; a record whose own ``patient`` says
-    otherwise (a split or merge cut short) or that was never stored is left out."""
+    otherwise (a split or merge cut short) or that was never stored is left out.
+    ``read`` reads a record by id (a reader that keeps records, as the viewer does);
+    by default each is read from its day file."""
     found = []
     for record_id in visit_ids(root, patient_id):
         try:
-            intake = records.get(root, record_id)
+            intake = read(record_id) if read is not None else records.get(root, record_id)
         except RecordNotFound:
             continue  # an index entry written just before a crash: never acknowledged
         if intake.patient == patient_id:

@@ -25,8 +25,8 @@ from markupsafe import Markup
 from kiosk.intake import Intake
 from kiosk.storage import patients
 from kiosk.storage.files import FileIdentity, file_identity
-from kiosk.storage.records import DayRecords, submitted
-from kiosk.store import RecordNotFound, Store
+from kiosk.storage.records import DayRecords
+from kiosk.store import Store
 
 # About two months of a busy clinic (30 a day), so the records clinicians come back to at
 # follow-ups stay kept; about 30 KB each (parsed record and its HTML), some 60 MB in all.
@@ -79,21 +79,9 @@ class RecordCache:
             del self._day_files[path]
 
     def patient_visits(self, patient_id: str) -> list[Intake]:
-        """The patient's visits as :meth:`Store.patient_visits` finds them, read through here.
-
-        The same rule (the index's ids; a record whose own ``patient`` says otherwise, or
-        that is not stored, left out; oldest submitted first), but each visit costs a stat
-        while its file is unchanged instead of a parse of its day file.
-        """
-        found = []
-        for record_id in patients.visit_ids(self.store.root, patient_id):
-            try:
-                intake = self.intake(record_id)
-            except RecordNotFound:
-                continue
-            if intake.patient == patient_id:
-                found.append(intake)
-        return sorted(found, key=lambda visit: (submitted(visit), visit.id))
+        """The patient's visits as :meth:`Store.patient_visits` finds them (the same rule),
+        each read through here: a stat while its file is unchanged, not a day file's parse."""
+        return patients.visits(self.store.root, patient_id, read=self.intake)
 
     def _get(self, ref: str, *, render: bool) -> RecordPart:
         place = self._places.get(ref)
