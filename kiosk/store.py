@@ -266,10 +266,7 @@ class Store:
                                     self.questionnaire_for)
 
     def _key_of(self, secret: bytes) -> Callable[[Intake], str | None]:
-        def key_of(intake: Intake) -> str | None:
-            questionnaire = self.questionnaire_for(intake.questionnaire)
-            return link_key(secret, *identity(questionnaire, intake.answers))
-        return key_of
+        return patients.record_key_of(secret, self.questionnaire_for)
 
     # --- questionnaires ------------------------------------------------------------------
 

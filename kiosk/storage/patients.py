@@ -295,18 +295,23 @@ def forget(root: Path, intake: Intake, key: str | None, key_of: KeyOf) -> None:
 Buckets = dict[Path, dict[str, Any]]  # bucket file -> its entries
 
 
+def record_key_of(secret: bytes, questionnaire_for: Callable[[Any], Any]) -> KeyOf:
+    """A stored record's link key, from its answers read with the questionnaire it pins."""
+    from kiosk.patients import identity, link_key
+
+    def key_of(intake: Intake) -> str | None:
+        questionnaire = questionnaire_for(intake.questionnaire)
+        return link_key(secret, *identity(questionnaire, intake.answers))
+    return key_of
+
+
 def expected_index(root: Path, secret: bytes, questionnaire_for: Callable[[Any], Any],
                    unreadable: set[str] | None = None) -> tuple[Buckets, int]:
     """The whole patient index as the day files say it should be, and how many records
     it links. A record saved before visits were linked (no ``patient``) stays out.
     Given ``unreadable``, a damaged day file is noted there and passed over (``kiosk
     check``); else it stops the rebuild, which must not drop that day's visits."""
-    from kiosk.patients import identity, link_key
-
-    def key_of(intake: Intake) -> str | None:
-        questionnaire = questionnaire_for(intake.questionnaire)
-        return link_key(secret, *identity(questionnaire, intake.answers))
-
+    key_of = record_key_of(secret, questionnaire_for)
     found: dict[str, list[Intake]] = defaultdict(list)
     latest: dict[str, Intake] = {}
     for day in records.days(root):
@@ -459,6 +464,5 @@ def _write(path: Path, entries: Any) -> None:
 
 
 __all__ = ["SECRET_DOCUMENT", "add_visits", "derived_indexes", "drop_visits", "existing_secret",
-           "expected_index", "forget", "link",
-           "load_secret", "members", "merge", "rebuild", "settle_keys", "split", "visit_ids",
-           "visits"]
+           "expected_index", "forget", "link", "load_secret", "members", "merge", "rebuild",
+           "record_key_of", "settle_keys", "split", "visit_ids", "visits"]
