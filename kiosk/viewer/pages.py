@@ -76,10 +76,8 @@ async def record_page(request: web.Request) -> web.StreamResponse:
 
 def _record_page(request: web.Request) -> Shown:
     context = viewer(request)
-    record_ref(request)  # a path that cannot name a record is a 404 before any login
-    session = require_session(request)
-    response, intake = _record_response(request, "", 200)
-    return response, context.audit_event(request, session.user, "view", intake.id)
+    response, intake, user = _record_response(request, "", 200)
+    return response, context.audit_event(request, user, "view", intake.id)
 
 
 def record_page_response(request: web.Request, problem: str, status: int) -> web.Response:
@@ -88,13 +86,15 @@ def record_page_response(request: web.Request, problem: str, status: int) -> web
 
 
 def _record_response(request: web.Request, problem: str,
-                     status: int) -> tuple[web.Response, Intake]:
+                     status: int) -> tuple[web.Response, Intake, str]:
+    """The record page, its record and who asked (a path that cannot name a record is a
+    404 before any login)."""
     context = viewer(request)
     ref = record_ref(request)
     session = require_session(request)
     intake, html = record_page_html(context, ref, session, problem)
     return web.Response(text=html, status=status, content_type="text/html",
-                        headers=NO_STORE), intake
+                        headers=NO_STORE), intake, session.user
 
 
 def record_page_html(context: ViewerContext, ref: str, session: Session,
