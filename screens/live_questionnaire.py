@@ -39,7 +39,7 @@ CACHE_FOLDER = "cache"
 # The code that decides what a file means and whether it is valid: a change to it
 # makes every cached questionnaire stale.
 _FORMAT_CODE = tuple(f"questionnaire/{name}.py" for name in (
-    "model", "loader", "checks", "expressions", "text", "cases", "logic", "answers"))
+    "model", "loader", "checks", "expressions", "text", "cases", "logic", "answers", "names"))
 
 
 class QuestionnaireFileError(KioskError):

@@ -328,8 +328,9 @@ def with_signature(name: str) -> dict[str, Any]:
     return answers
 
 
-@pytest.mark.parametrize("typed", ["Ana María López", "ana maria lopez", "  ANA  MARÍA LÓPEZ "])
-def test_consent_accepts_the_same_name_ignoring_case_and_accents(intake_form: Questionnaire,
+@pytest.mark.parametrize("typed", ["Ana María López", "ana maria lopez", "  ANA  MARÍA LÓPEZ ",
+                                   "ana maria-lopez"])
+def test_consent_accepts_the_same_name_ignoring_case_accents_and_hyphens(intake_form: Questionnaire,
                                                                  typed: str) -> None:
     consent = build_intake(intake_form, with_signature(typed)).answers["consent"]
     assert consent["agreed"] is True

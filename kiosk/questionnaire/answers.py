@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +24,7 @@ from kiosk.questionnaire.model import (
     TextItem,
     YesNoItem,
 )
+from kiosk.questionnaire.names import same_name
 from kiosk.questionnaire.text import clean_patient_text
 
 
@@ -153,14 +153,6 @@ def _body_map(item: BodyMapItem, value: Any, _a: Any, language: str, _t: Any) ->
                                                 for v in value):
         raise AnswerProblem(message("bad_region", language))
     return [region.id for region in REGIONS if region.id in value]
-
-
-def same_name(a: str, b: str) -> bool:
-    """Names match ignoring case, accents and extra spaces (a patient types on a tablet)."""
-    def fold(name: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", name.casefold())
-        return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-    return fold(a) == fold(b)
 
 
 def _consent(item: ConsentItem, value: Any, answers: Mapping[str, Any], language: str,
