@@ -41,3 +41,9 @@ class StoreDamaged(StoreError):
 
 class RecordNotFound(StoreError):
     """No stored record has that id or short code."""
+
+
+class RecordLocked(StoreError):
+    """The record is sealed and this process holds no key to open it (no staff login)."""
+
+    exit_code = 2
