@@ -26,14 +26,17 @@ from kiosk.decisions import (
     ConsentConfirmation,
     DecisionRefused,
     checked_decision,
+    flag_keys,
 )
 from kiosk.intake import Intake, QuestionnairePin
+from kiosk.keys.keyring import ClinicKey, Keyring
 from kiosk.patients import identity, link_key
 from kiosk.questionnaire.model import Questionnaire, content_digest
 from kiosk.storage import audit, backup, check, patients, records
 from kiosk.storage.derived import DERIVED
 from kiosk.storage.errors import (
     DRAFTS_ADVICE,
+    RecordLocked,
     RecordNotFound,
     StoreDamaged,
     StoreError,
@@ -61,13 +64,14 @@ from kiosk.storage.layout import (
     day_of,
 )
 from kiosk.storage.models import AuditEvent, Draft
+from kiosk.storage.sealing import LOCKED_MESSAGE, RecordCodec, draft_document, draft_of
 
 __all__ = ["AuditEvent", "Draft", "RecordNotFound", "Store", "StoreDamaged", "StoreError"]
 
 T = TypeVar("T")
 LOCK_TIMEOUT = 30.0  # seconds; a writer holds the lock for milliseconds
 DRAFTS_KIND = "the kiosk drafts"
-DRAFT_FIELDS = frozenset({"station", "questionnaire", "language", "answers", "section_index"})
+DRAFT_FIELDS = frozenset({"station"})
 
 
 class Store:
@@ -80,6 +84,41 @@ class Store:
         self._lock = FileLock(self.root / LOCK_FILE, timeout=LOCK_TIMEOUT,
                               mode=PRIVATE_FILE_MODE, poll_interval=0.002)
         self._questionnaires: dict[str, Questionnaire] = {}  # content never changes per hash
+        self.keys = Keyring(self.root)
+        self._key: ClinicKey | None = None  # after a staff login, in this process only
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def unlock(self, key: ClinicKey) -> None:
+        """Let this store open sealed records with ``key`` (a staff login's). Held in this
+        process's memory only; nothing of it is written."""
+        self._key = key
+
+    @property
+    def unlocked(self) -> bool:
+        return self._key is not None
+
+    @property
+    def sealed(self) -> bool:
+        """Whether the clinic has keys: records are then sealed and need a login to read."""
+        return self.keys.is_set_up()
+
+    def codec(self) -> RecordCodec:
+        """How records are stored and opened now: sealed once the public key is there (a
+        stat per call, so a kiosk started before set-up seals from its next save)."""
+        if self._key is not None:
+            return RecordCodec(self._key.public, self._key)
+        return RecordCodec(self.keys.public_key())
+
+    def _link_secret(self) -> bytes | None:
+        """The patient link secret, or None where this process may not link: once records
+        are sealed, only a process holding the clinic's key can (see
+        :mod:`kiosk.storage.patients`)."""
+        if self._key is not None:
+            return self._key.link_secret
+        if self.keys.is_set_up():
+            return None
+        return patients.load_secret(self.root)
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -108,8 +147,26 @@ class Store:
     def check(self, repair: bool = False) -> check.Report:
         """Read every file and compare every index with the day files; ``repair`` rebuilds
         what is derived (see :mod:`kiosk.storage.check`)."""
-        derived = DERIVED + patients.derived_indexes(self.questionnaire_for)
-        return check.check(self.root, self.locked(), repair, derived)
+        derived = DERIVED
+        not_checked = []
+        if self.keys.is_set_up() and self._key is None:
+            not_checked.append("the patient index's link keys and visits (the records are "
+                               "sealed: add --user NAME to check them too)")
+        else:
+            derived += patients.derived_indexes(
+                self.questionnaire_for, self.codec(),
+                known_secret=lambda: self._key.link_secret if self._key
+                else patients.existing_secret(self.root),
+                secret=self._required_secret)
+        report = check.check(self.root, self.locked(), repair, derived)
+        report.not_checked += not_checked
+        return report
+
+    def _required_secret(self) -> bytes:
+        secret = self._link_secret()
+        if secret is None:
+            raise RecordLocked(LOCKED_MESSAGE)
+        return secret
 
     # --- records -------------------------------------------------------------------------
 
@@ -128,14 +185,44 @@ class Store:
                              "not the one given to save it with")
         with self.locked():
             self._keep_questionnaire(questionnaire)
-            secret = patients.load_secret(self.root)
+            codec = self.codec()
+            secret = self._link_secret()
+            if secret is None:  # sealed, and no key here: the unlocked viewer links it
+                records.save(self.root, intake, self._wait_for_link, codec=codec)
+                return
             key = link_key(secret, *identity(questionnaire, intake.answers))
             records.save(self.root, intake, lambda record: patients.link(
-                self.root, record, key, self._key_of(secret)))
+                self.root, record, key, self._key_of(secret), codec), codec=codec)
+
+    def _wait_for_link(self, intake: Intake) -> None:
+        if intake.patient is None:
+            patients.wait_for_link(self.root, intake.id)
+
+    def link_waiting(self, limit: int | None = None) -> int:
+        """Link records a kiosk saved without a key (see :meth:`save_intake`) to their
+        patients; returns how many. Needs the clinic's key. One lock per record, so kiosks
+        keep saving meanwhile."""
+        secret = self._required_secret()
+        linked = 0
+        for record_id in patients.waiting_for_link(self.root, limit):
+            with self.locked():
+                try:
+                    intake = records.get(self.root, record_id, self.codec())
+                except RecordNotFound:  # erased, or its save never finished
+                    patients.linked(self.root, [record_id])
+                    continue
+                if intake.patient is None:
+                    questionnaire = self.questionnaire_for(intake.questionnaire)
+                    key = link_key(secret, *identity(questionnaire, intake.answers))
+                    patients.link(self.root, intake, key, self._key_of(secret), self.codec())
+                    records.rewrite(self.root, [intake], codec=self.codec())
+                    linked += 1
+                patients.linked(self.root, [record_id])
+        return linked
 
     def get_intake(self, id_or_short_code: str) -> Intake:
         """The record with this id or short code, or :class:`RecordNotFound`."""
-        return records.get(self.root, id_or_short_code)
+        return records.get(self.root, id_or_short_code, self.codec())
 
     def record_file(self, id_or_short_code: str) -> tuple[str, Path]:
         """The record's id and the day file holding it (for readers that cache by file
@@ -145,7 +232,7 @@ class Store:
     def read_day_file(self, path: Path) -> records.DayRecords:
         """Every record of the day file :meth:`record_file` named, each checked as an
         intake when asked for (for readers that keep whole days, as the viewer does)."""
-        return records.read_day_file(path)
+        return records.read_day_file(path, self.codec())
 
     def list_intakes(self, *, status: str | None = None, since: dt.date | None = None,
                      until: dt.date | None = None, limit: int | None = None,
@@ -153,11 +240,11 @@ class Store:
         """Records newest submitted first; ``since``/``until`` are days on this machine's
         clock; ``open_flags`` keeps those with (True) or without (False) undecided flags."""
         return records.list_intakes(self.root, status=status, since=since, until=until,
-                                    limit=limit, open_flags=open_flags)
+                                    limit=limit, open_flags=open_flags, codec=self.codec())
 
     def mark_reviewed(self, record_id: str, reviewer: str) -> Intake:
         with self.locked():
-            return records.mark_reviewed(self.root, record_id, reviewer)
+            return records.mark_reviewed(self.root, record_id, reviewer, codec=self.codec())
 
     def decide_flag(self, record_ref: str, flag: str, decision: str, note: str,
                     actor: str, address: str | None = None) -> Intake:
@@ -166,13 +253,17 @@ class Store:
         The audit names the flag and the decision, never the note (it may name a
         condition)."""
         with self.locked():
-            intake = records.get(self.root, record_ref)
+            intake = records.get(self.root, record_ref, self.codec())
             kept = checked_decision(intake.flags, flag, decision, note, actor)
             intake.decisions = [*intake.decisions, kept]
-            records.update(self.root, intake)
+            records.update(self.root, intake, codec=self.codec())
+            # The flag by its number only: its key names the item and level it was raised
+            # on, health data the audit log (never sealed) must not hold.
+            number = flag_keys(intake.flags).index(flag) + 1
             audit.append(self.root, AuditEvent(
                 actor=actor, action="decide", record_id=intake.id, at=kept.at, address=address,
-                detail=f"{flag}: {DECISION_LABELS[kept.decision]}; status {intake.status}"))
+                detail=f"flag {number} of {len(intake.flags)}: "
+                       f"{DECISION_LABELS[kept.decision]}; status {intake.status}"))
             return intake
 
     def confirm_consent(self, record_ref: str, clinician: str, actor: str,
@@ -185,10 +276,10 @@ class Store:
         if len(name) > 100:
             raise DecisionRefused("Keep the name under 100 characters.")
         with self.locked():
-            intake = records.get(self.root, record_ref)
+            intake = records.get(self.root, record_ref, self.codec())
             confirmation = ConsentConfirmation(by=name, staff_user=actor)
             intake.consent_confirmation = confirmation
-            records.update(self.root, intake)
+            records.update(self.root, intake, codec=self.codec())
             audit.append(self.root, AuditEvent(
                 actor=actor, action="consent", record_id=intake.id, at=confirmation.at,
                 address=address,
@@ -207,12 +298,15 @@ class Store:
         can be read any more.
         """
         with self.locked():
-            intake = records.get(self.root, record_ref)
-            secret = patients.existing_secret(self.root)
+            codec = self.codec()
+            intake = records.get(self.root, record_ref, codec)
+            secret = self._key.link_secret if self._key is not None \
+                else patients.existing_secret(self.root)
             key_of = self._key_of(secret) if secret is not None else (lambda _: None)
             key = key_of(intake)
             records.erase(self.root, intake)
-            patients.forget(self.root, intake, key, key_of)
+            patients.forget(self.root, intake, key, key_of, codec)
+            patients.linked(self.root, [intake.id])
             audit.append(self.root, AuditEvent(actor=actor, action="erase", record_id=intake.id,
                                                address=address, detail=detail))
             return intake.id
@@ -231,7 +325,7 @@ class Store:
 
     def patient_visits(self, patient_id: str) -> list[Intake]:
         """The patient's visits, oldest submitted first (``[]`` for an unknown patient)."""
-        return patients.visits(self.root, patient_id)
+        return patients.visits(self.root, patient_id, codec=self.codec())
 
     def split_visit(self, record_ref: str, actor: str) -> Intake:
         """Give the visit a new patient of its own, off the one it was linked to; audited.
@@ -240,8 +334,8 @@ class Store:
         the latest visit giving them (see :mod:`kiosk.storage.patients`).
         """
         with self.locked():
-            key_of = self._key_of(patients.load_secret(self.root))
-            intake, old = patients.split(self.root, record_ref, key_of)
+            key_of = self._key_of(self._required_secret())
+            intake, old = patients.split(self.root, record_ref, key_of, self.codec())
             audit.append(self.root, AuditEvent(actor=actor, action="split",
                                                record_id=intake.id,
                                                detail=f"patient {old} -> {intake.patient}"))
@@ -251,8 +345,9 @@ class Store:
         """Make the other record's patient, with all its visits, the first record's
         patient; returns the kept patient's id. Each record that changes is audited."""
         with self.locked():
-            key_of = self._key_of(patients.load_secret(self.root))
-            kept, moved = patients.merge(self.root, record_ref, other_record_ref, key_of)
+            key_of = self._key_of(self._required_secret())
+            kept, moved = patients.merge(self.root, record_ref, other_record_ref, key_of,
+                                         self.codec())
             audit.append_many(self.root, [
                 AuditEvent(actor=actor, action="merge", record_id=record_id,
                            detail=f"patient {previous} -> {kept}")
@@ -262,8 +357,8 @@ class Store:
     def rebuild_patient_index(self) -> tuple[int, int]:
         """Recompute the patient index from the day files; (patients, records linked)."""
         with self.locked():
-            return patients.rebuild(self.root, patients.load_secret(self.root),
-                                    self.questionnaire_for)
+            return patients.rebuild(self.root, self._required_secret(),
+                                    self.questionnaire_for, self.codec())
 
     def _key_of(self, secret: bytes) -> Callable[[Intake], str | None]:
         return patients.record_key_of(secret, self.questionnaire_for)
@@ -312,7 +407,7 @@ class Store:
     def save_draft(self, draft: Draft) -> None:
         """Keep the station's answers so far (replacing its previous draft); durable."""
         with self.locked(), self._drafts() as db:
-            db.table("drafts").upsert(draft.model_dump(mode="json"),
+            db.table("drafts").upsert(draft_document(draft, self.keys.draft_key()),
                                       where("station") == draft.station)
 
     def load_draft(self, station: str) -> Draft | None:
@@ -321,11 +416,7 @@ class Store:
             document = db.table("drafts").get(where("station") == station)
         if not isinstance(document, Document):
             return None
-        try:
-            return Draft.model_validate(document)
-        except ValidationError:
-            raise StoreDamaged(path, f"the draft of station {station!r} is not a draft",
-                               DRAFTS_ADVICE) from None
+        return draft_of(document, self.keys.draft_key, path)
 
     def delete_draft(self, station: str) -> None:
         """Forget the station's draft (on submit or reset); durable."""

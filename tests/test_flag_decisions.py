@@ -79,10 +79,13 @@ def test_a_changed_decision_is_appended_and_the_latest_counts(
                                                                ("cleared", "bo")]
     assert changed.status == "reviewed"  # no longer not today; other flags still open
     events = store.audit_events(intake.id)
+    # The flag by its number: its key names the item it was raised on (health data).
+    number = flag_keys(intake.flags).index(STOP) + 1
     assert [(e.actor, e.detail) for e in events] == [
-        ("ana", f"{STOP}: not today; status not_today"),
-        ("bo", f"{STOP}: cleared; status reviewed")]
-    assert all("Desensitised" not in (e.detail or "") for e in events)  # notes stay sealed
+        ("ana", f"flag {number} of {len(intake.flags)}: not today; status not_today"),
+        ("bo", f"flag {number} of {len(intake.flags)}: cleared; status reviewed")]
+    assert all("Desensitised" not in (e.detail or "") and "needle" not in (e.detail or "")
+               for e in events)  # notes and flag names stay out
 
 
 @pytest.mark.parametrize(("flag", "decision", "note", "message"), [

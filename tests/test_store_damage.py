@@ -137,8 +137,8 @@ def test_the_kinds_of_damage_are_told_apart(scene: Scene) -> None:
         b'{"intakes": {"1": {}}} trailing junk': "it is not valid JSON (line 1, column 24",
         b"\xff\xfe\x00garbage": "it is not text (not JSON)",
         b"[]": "it does not hold the intake records of one day (expected a JSON object",
-        b'{"intakes": {"1": {"id": "abc"}}}': "entry '1' of table 'intakes' lacks answers, "
-                                              "created_at, flags",
+        b'{"intakes": {"1": {"id": "abc"}}}': "entry '1' of table 'intakes' lacks "
+                                              "created_at, questionnaire, short_code",
         json.dumps({"intakes": {"1": lost}}).encode(): "it holds a record that is not an "
                                                        "intake (status: Input should be",
     }

@@ -53,6 +53,7 @@ class Report:
     seconds: float = 0.0
     repaired: list[Problem] = field(default_factory=list)
     moved: list[Path] = field(default_factory=list)
+    not_checked: list[str] = field(default_factory=list)  # what needs a staff login to check
 
     @property
     def left(self) -> list[Problem]:
@@ -131,7 +132,7 @@ def _read_day(path: Path, report: Report) -> list[tuple[str, str]] | None:
     problem reported) if the file is damaged."""
     try:
         day_records = records.read_day_file(path)
-        return [(record_id, day_records.intake(record_id).short_code)
+        return [(record_id, day_records.short_code(record_id))
                 for record_id in day_records.documents]
     except StoreDamaged as damage:
         report.problems.append(Problem(path, damage.problem, repairable=False))

@@ -10,6 +10,9 @@
     index/codes/AC.json               short code -> record id, bucketed the same way
     index/patients/keys/3f.json       link key (a keyed hash of name and birth date) -> patient
     index/patients/visits/ab.json     patient id -> its records' ids, bucketed by patient id
+    index/patients/waiting/ab.json    records saved sealed, not yet linked to a patient
+    keys/                             the clinic's public key, its wrapped private key
+                                      and the draft key (kiosk.keys.keyring)
     questionnaires/<hash>.json        each questionnaire's content, once per content hash
     documents/<name>.json             small named documents (staff accounts, sessions)
     drafts.json                       the answers so far, one per kiosk station
@@ -45,6 +48,8 @@ ID_INDEX = "ids"
 CODE_INDEX = "codes"
 PATIENT_KEYS_INDEX = "patients/keys"
 PATIENT_VISITS_INDEX = "patients/visits"
+# Records a kiosk saved sealed, without the key linking needs: the unlocked viewer links them.
+PATIENT_WAITING_INDEX = "patients/waiting"
 
 _DAY_NAME = r"^(\d{4})-(\d{2})-(\d{2})"
 # A day's part: ``2026-11-23.json`` (the first) or ``2026-11-23.p7.json``.

@@ -66,13 +66,16 @@ from kiosk.storage.layout import (
     INDEX,
     PATIENT_KEYS_INDEX,
     PATIENT_VISITS_INDEX,
+    PATIENT_WAITING_INDEX,
     index_file,
 )
+from kiosk.storage.sealing import CLEAR, RecordCodec
 
 SECRET_DOCUMENT = "patient-link-secret"
 SECRET_BYTES = 32
 KEYS_KIND = "the patient link-key index"
 VISITS_KIND = "the patient visits index"
+WAITING_KIND = "the records waiting to be linked"
 SECRET_KIND = "the patient link secret"
 
 KeyOf = Callable[[Intake], str | None]  # a record's link key (None: it links to no one)
@@ -115,8 +118,8 @@ def visit_ids(root: Path, patient_id: str) -> list[str]:
                 .get(patient_id, []))
 
 
-def visits(root: Path, patient_id: str,
-           read: Callable[[str], Intake] | None = None) -> list[Intake]:
+def visits(root: Path, patient_id: str, read: Callable[[str], Intake] | None = None,
+           codec: RecordCodec = CLEAR) -> list[Intake]:
     """The patient's records, oldest submitted first; a record whose own ``patient`` says
     otherwise (a split or merge cut short) or that was never stored is left out.
     ``read`` reads a record by id (a reader that keeps records, as the viewer does);
@@ -124,7 +127,8 @@ def visits(root: Path, patient_id: str,
     found = []
     for record_id in visit_ids(root, patient_id):
         try:
-            intake = read(record_id) if read is not None else records.get(root, record_id)
+            intake = read(record_id) if read is not None else \
+                records.get(root, record_id, codec)
         except RecordNotFound:
             continue  # an index entry written just before a crash: never acknowledged
         if intake.patient == patient_id:
@@ -132,17 +136,18 @@ def visits(root: Path, patient_id: str,
     return sorted(found, key=_submitted_order)
 
 
-def members(root: Path, intake: Intake) -> list[Intake]:
+def members(root: Path, intake: Intake, codec: RecordCodec) -> list[Intake]:
     """Every visit of the record's patient (the record alone if it has none)."""
     if intake.patient is None:
         return [intake]
-    found = visits(root, intake.patient)
+    found = visits(root, intake.patient, codec=codec)
     return found if any(v.id == intake.id for v in found) else [*found, intake]
 
 
 # --- writing --------------------------------------------------------------------------------
 
-def link(root: Path, intake: Intake, key: str | None, key_of: KeyOf) -> None:
+def link(root: Path, intake: Intake, key: str | None, key_of: KeyOf,
+         codec: RecordCodec) -> None:
     """Give a record about to be saved its patient and put it in the index.
 
     A record with no patient joins the one its key leads to, or a new one (always a new
@@ -163,7 +168,7 @@ def link(root: Path, intake: Intake, key: str | None, key_of: KeyOf) -> None:
         keys[key] = intake.patient
         _write(keys_path, keys)
     elif holder != intake.patient:
-        settle_keys(root, {holder}, [*visits(root, holder), intake], key_of)
+        settle_keys(root, {holder}, [*visits(root, holder, codec=codec), intake], key_of)
 
 
 def settle_keys(root: Path, moved_from: set[str], changed: Iterable[Intake],
@@ -216,14 +221,57 @@ def add_visits(root: Path, patient_id: str, record_ids: list[str]) -> None:
         _write(path, entries)
 
 
+# --- records waiting for a key -------------------------------------------------------------
+
+def wait_for_link(root: Path, record_id: str) -> None:
+    """Note a record saved where no key could link it (a sealed store's kiosk)."""
+    path = index_file(root, PATIENT_WAITING_INDEX, record_id)
+    waiting = _read_waiting(path)
+    if record_id not in waiting:
+        waiting[record_id] = ""
+        _write(path, waiting)
+
+
+def waiting_for_link(root: Path, limit: int | None = None) -> list[str]:
+    """Records noted by :func:`wait_for_link` and not linked yet (at most ``limit``)."""
+    found: list[str] = []
+    for path in _bucket_files(root / INDEX / PATIENT_WAITING_INDEX):
+        found += sorted(_read_waiting(path))
+        if limit is not None and len(found) >= limit:
+            return found[:limit]
+    return found
+
+
+def linked(root: Path, record_ids: Iterable[str]) -> None:
+    """Take records off the waiting list (linked, or erased)."""
+    by_path: dict[Path, list[str]] = defaultdict(list)
+    for record_id in record_ids:
+        by_path[index_file(root, PATIENT_WAITING_INDEX, record_id)].append(record_id)
+    for path, ids in by_path.items():
+        waiting = _read_waiting(path)
+        if any(record_id in waiting for record_id in ids):
+            for record_id in ids:
+                waiting.pop(record_id, None)
+            if waiting:
+                _write(path, waiting)
+            else:
+                os.unlink(path)
+
+
+def _read_waiting(path: Path) -> dict[str, str]:
+    data: dict[str, str] | None = read_json(path, text_map_shape, WAITING_KIND)
+    return data if data is not None else {}
+
+
 # --- corrections ----------------------------------------------------------------------------
 
-def split(root: Path, record_ref: str, key_of: KeyOf) -> tuple[Intake, str | None]:
+def split(root: Path, record_ref: str, key_of: KeyOf,
+          codec: RecordCodec) -> tuple[Intake, str | None]:
     """Give the record a new patient of its own; returns it and its former patient (None
     for a record saved before linking). Its patient's only visit cannot be split off."""
-    intake = records.get(root, record_ref)
+    intake = records.get(root, record_ref, codec)
     old = intake.patient
-    visits = members(root, intake)
+    visits = members(root, intake, codec)
     if old is not None and len(visits) < 2:
         raise StoreError(f"record {intake.id} is its patient's only visit: there is "
                          "nothing to split it from")
@@ -232,24 +280,24 @@ def split(root: Path, record_ref: str, key_of: KeyOf) -> tuple[Intake, str | Non
     if old is not None:
         now = [intake if visit.id == intake.id else visit for visit in visits]
         settle_keys(root, {old}, now, key_of)
-    records.rewrite(root, [intake])
+    records.rewrite(root, [intake], codec=codec)
     if old is not None:
         drop_visits(root, old, [intake.id])
     return intake, old
 
 
-def merge(root: Path, record_ref: str, other_record_ref: str,
-          key_of: KeyOf) -> tuple[str, dict[str, str | None]]:
+def merge(root: Path, record_ref: str, other_record_ref: str, key_of: KeyOf,
+          codec: RecordCodec) -> tuple[str, dict[str, str | None]]:
     """Move the other record's patient, with all its visits, to the first record's patient;
     returns the kept patient id and each moved record's former patient."""
-    first = records.get(root, record_ref)
-    other = records.get(root, other_record_ref)
+    first = records.get(root, record_ref, codec)
+    other = records.get(root, other_record_ref, codec)
     if first.patient is not None and first.patient == other.patient:
         return first.patient, {}
     if first.id == other.id:  # saved before linking, and merged with itself
         raise StoreError(f"record {first.id} cannot be merged with itself")
     gone = other.patient  # before the records change: ``other`` is among them
-    moving = members(root, other)
+    moving = members(root, other, codec)
     if first.patient is None:  # saved before linking: it gets a patient now
         moving.append(first)
     kept = first.patient or new_patient_id()
@@ -259,13 +307,14 @@ def merge(root: Path, record_ref: str, other_record_ref: str,
         visit.patient = kept
     if gone is not None:
         settle_keys(root, {gone}, moving, key_of)
-    records.rewrite(root, moving)
+    records.rewrite(root, moving, codec=codec)
     if gone is not None:
         drop_visits(root, gone, previous)
     return kept, previous
 
 
-def forget(root: Path, intake: Intake, key: str | None, key_of: KeyOf) -> None:
+def forget(root: Path, intake: Intake, key: str | None, key_of: KeyOf,
+           codec: RecordCodec) -> None:
     """Take an erased record out of the index (after its day file: a crash between leaves
     an entry naming a record that is gone, which readers skip and a rebuild drops).
 
@@ -284,7 +333,7 @@ def forget(root: Path, intake: Intake, key: str | None, key_of: KeyOf) -> None:
     if keys.get(key) != intake.patient:
         return
     if any(visit.id != intake.id and key_of(visit) == key
-           for visit in visits(root, intake.patient)):
+           for visit in visits(root, intake.patient, codec=codec)):
         return
     del keys[key]
     _write(path, keys)
@@ -306,7 +355,8 @@ def record_key_of(secret: bytes, questionnaire_for: Callable[[Any], Any]) -> Key
 
 
 def expected_index(root: Path, secret: bytes, questionnaire_for: Callable[[Any], Any],
-                   unreadable: set[str] | None = None) -> tuple[Buckets, int]:
+                   codec: RecordCodec, unreadable: set[str] | None = None
+                   ) -> tuple[Buckets, int]:
     """The whole patient index as the day files say it should be, and how many records
     it links. A record saved before visits were linked (no ``patient``) stays out.
     Given ``unreadable``, a damaged day file is noted there and passed over (``kiosk
@@ -316,7 +366,7 @@ def expected_index(root: Path, secret: bytes, questionnaire_for: Callable[[Any],
     latest: dict[str, Intake] = {}
     for day in records.days(root):
         try:
-            day_records = records.read_day(root, day)
+            day_records = records.read_day(root, day, codec)
         except StoreDamaged:
             if unreadable is None:
                 raise
@@ -341,6 +391,7 @@ def expected_index(root: Path, secret: bytes, questionnaire_for: Callable[[Any],
 
 
 def rebuild(root: Path, secret: bytes, questionnaire_for: Callable[[Any], Any],
+            codec: RecordCodec,
             folders: tuple[str, ...] = (PATIENT_KEYS_INDEX, PATIENT_VISITS_INDEX)
             ) -> tuple[int, int]:
     """Recompute the whole patient index from the day files (``kiosk check --repair``).
@@ -348,7 +399,7 @@ def rebuild(root: Path, secret: bytes, questionnaire_for: Callable[[Any], Any],
     Nothing but the index is written; records keep their ``patient``, so every split
     and merge stands. Returns (patients, records linked).
     """
-    expected, linked = expected_index(root, secret, questionnaire_for)
+    expected, linked = expected_index(root, secret, questionnaire_for, codec)
     for folder in folders:
         ensure_private_dir(root / INDEX / folder)
         here = {path: entries for path, entries in expected.items()
@@ -369,9 +420,13 @@ def existing_secret(root: Path) -> bytes | None:
     return None if document is None else bytes.fromhex(document["secret"])
 
 
-def derived_indexes(questionnaire_for: Callable[[Any], Any]) -> tuple[DerivedIndex, ...]:
+def derived_indexes(questionnaire_for: Callable[[Any], Any], codec: RecordCodec,
+                    known_secret: Callable[[], bytes | None],
+                    secret: Callable[[], bytes]) -> tuple[DerivedIndex, ...]:
     """The patient index's two halves as ``kiosk check`` sees a derived index: each bucket
-    compared with what the records say, and rebuilt from them by ``--repair``."""
+    compared with what the records say, and rebuilt from them by ``--repair``.
+    ``codec`` must open the records; ``known_secret`` gives the link secret if there is one
+    (a check makes none), ``secret`` gives it, made if need be (a rebuild)."""
     # One reading of the day files per scan: what the index should hold, or None while a
     # day file is damaged (its visits are unknown, so no bucket can be judged or rebuilt).
     expected_for: dict[int, Buckets | None] = {}
@@ -379,9 +434,9 @@ def derived_indexes(questionnaire_for: Callable[[Any], Any]) -> tuple[DerivedInd
     def expected(root: Path, scan: RecordScan) -> Buckets | None:
         if id(scan) not in expected_for:
             # With the secret lost, no stored key can be right: every key is rebuilt.
-            secret = existing_secret(root) or secrets.token_bytes(SECRET_BYTES)
+            found = known_secret() or secrets.token_bytes(SECRET_BYTES)
             unreadable: set[str] = set()
-            buckets = expected_index(root, secret, questionnaire_for, unreadable)[0]
+            buckets = expected_index(root, found, questionnaire_for, codec, unreadable)[0]
             expected_for.clear()
             expected_for[id(scan)] = None if unreadable else buckets
         return expected_for[id(scan)]
@@ -410,7 +465,7 @@ def derived_indexes(questionnaire_for: Callable[[Any], Any]) -> tuple[DerivedInd
 
         def rebuild_half(root: Path, _scan: RecordScan, paths: list[Path]) -> list[Path]:
             moved = [move_aside(root, path) for path in paths if path.exists()]
-            rebuild(root, load_secret(root), questionnaire_for, folders=(folder,))
+            rebuild(root, secret(), questionnaire_for, codec, folders=(folder,))
             return moved
 
         return DerivedIndex(folder, check_half, rebuild_half)

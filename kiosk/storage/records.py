@@ -39,7 +39,6 @@ from kiosk.storage.errors import (
     with_advice,
 )
 from kiosk.storage.files import (
-    as_model,
     ensure_private_dir,
     fsync_dir,
     open_tinydb,
@@ -60,6 +59,7 @@ from kiosk.storage.layout import (
     place_part,
     places_stored,
 )
+from kiosk.storage.sealing import CLEAR, RecordCodec, clear_part, is_sealed
 
 TABLE = "intakes"
 DAY_KIND = "the intake records of one day"
@@ -70,12 +70,13 @@ CODE_INDEX_KIND = "the short-code index"
 # save or a lookup costs the same however many the day holds. Tests lower it.
 PART_SIZE = 32
 PLACE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.p[1-9]\d{0,5})?$")
-FIELDS = frozenset({"id", "short_code", "status", "created_at", "questionnaire", "language",
-                    "answers", "flags"})
+# The fields every stored record has in clear, sealed or not (see kiosk.storage.sealing).
+FIELDS = frozenset({"id", "short_code", "status", "created_at", "questionnaire"})
 
 
 def save(root: Path, intake: Intake,
-         before_indexes: Callable[[Intake], None] | None = None) -> None:
+         before_indexes: Callable[[Intake], None] | None = None, *,
+         codec: RecordCodec) -> None:
     """Store the intake (or replace it, if its id is stored); durable when this returns.
 
     A short code already used by another record is replaced by a fresh one on
@@ -114,9 +115,9 @@ def save(root: Path, intake: Intake,
             ensure_private_dir(path.parent)
             # insert/update, not upsert: TinyDB's upsert writes the file twice for a new record
             if isinstance(stored, Document):
-                table.update(intake.model_dump(mode="json"), doc_ids=[stored.doc_id])
+                table.update(codec.document(intake), doc_ids=[stored.doc_id])
             else:
-                table.insert(intake.model_dump(mode="json"))
+                table.insert(codec.document(intake))
             return
 
 
@@ -161,12 +162,12 @@ def locate(root: Path, id_or_short_code: str) -> tuple[str, Path]:
     return record_id, day_file(root, RECORDS, _checked_place(place, ids_path))
 
 
-def get(root: Path, id_or_short_code: str) -> Intake:
+def get(root: Path, id_or_short_code: str, codec: RecordCodec = CLEAR) -> Intake:
     record_id, path = locate(root, id_or_short_code)
     with open_tinydb(path, DAY_KIND, FIELDS) as db:
         document = db.table(TABLE).get(where("id") == record_id)
     if isinstance(document, Document):
-        return to_intake(document, path)
+        return codec.intake(document, path)
     raise RecordNotFound(f"no record has the id or short code {id_or_short_code.strip()!r}")
 
 
@@ -177,15 +178,27 @@ class DayRecords:
 
     path: Path
     documents: Mapping[str, dict[str, Any]]  # record id -> the stored entry
+    codec: RecordCodec = CLEAR
 
     def intake(self, record_id: str) -> Intake:
+        return self.codec.intake(self._document(record_id), self.path)
+
+    def short_code(self, record_id: str) -> str:
+        """The record's short code, the record checked as far as this process can: a
+        sealed one's clear part (no key needed), else the whole intake."""
+        document = self._document(record_id)
+        if is_sealed(document) and not self.codec.opens:
+            return clear_part(document, self.path).short_code
+        return self.codec.intake(document, self.path).short_code
+
+    def _document(self, record_id: str) -> dict[str, Any]:
         document = self.documents.get(record_id)
         if document is None:
             raise RecordNotFound(f"no record has the id or short code {record_id!r}")
-        return to_intake(document, self.path)
+        return document
 
 
-def read_day_file(path: Path) -> DayRecords:
+def read_day_file(path: Path, codec: RecordCodec = CLEAR) -> DayRecords:
     """Every record of one day file (as :func:`locate` names it), for readers that keep
     a whole day: one parse of the file serves each of its records."""
     with open_tinydb(path, DAY_KIND, FIELDS) as db:
@@ -195,7 +208,7 @@ def read_day_file(path: Path) -> DayRecords:
         record_id = document.get("id")
         if isinstance(record_id, str):
             by_id.setdefault(record_id, document)  # the first entry with an id, as get()
-    return DayRecords(path, by_id)
+    return DayRecords(path, by_id, codec)
 
 
 def record_files(root: Path) -> Iterator[tuple[str, Path]]:
@@ -211,23 +224,24 @@ def days(root: Path) -> list[str]:
     return list(dict.fromkeys(place_day(place) for place in places_stored(root, RECORDS)))
 
 
-def mark_reviewed(root: Path, id_or_short_code: str, reviewer: str) -> Intake:
+def mark_reviewed(root: Path, id_or_short_code: str, reviewer: str, *,
+                  codec: RecordCodec) -> Intake:
     """Mark the record reviewed by ``reviewer``; one already reviewed keeps its first review."""
-    intake = get(root, id_or_short_code)
+    intake = get(root, id_or_short_code, codec)
     if intake.reviewed_at is not None:
         return intake
     intake.reviewed_at = dt.datetime.now(dt.UTC)
     intake.reviewed_by = reviewer
-    return update(root, intake)
+    return update(root, intake, codec=codec)
 
 
-def update(root: Path, intake: Intake) -> Intake:
+def update(root: Path, intake: Intake, *, codec: RecordCodec) -> Intake:
     """Write a stored record back in its own part, with its status settled (a review, a
     decision, consent)."""
     intake.settle()
     path = locate(root, intake.id)[1]
     with open_tinydb(path, DAY_KIND, FIELDS) as db:
-        db.table(TABLE).update(intake.model_dump(mode="json"), where("id") == intake.id)
+        db.table(TABLE).update(codec.document(intake), where("id") == intake.id)
     return intake
 
 
@@ -258,7 +272,7 @@ def _drop_entry(path: Path, kind: str, key: str, owner: str | None = None) -> No
         _write_index(path, entries)
 
 
-def rewrite(root: Path, intakes: list[Intake]) -> None:
+def rewrite(root: Path, intakes: list[Intake], *, codec: RecordCodec) -> None:
     """Write stored records back as they are now (a changed ``patient``), one write per
     file (a day's part); each must already be stored."""
     by_file: dict[Path, list[Intake]] = {}
@@ -271,13 +285,13 @@ def rewrite(root: Path, intakes: list[Intake]) -> None:
             missing = [intake.id for intake in changed if intake.id not in stored]
             if missing:
                 raise RecordNotFound(f"no record has the id or short code {missing[0]!r}")
-            table.update_multiple([(intake.model_dump(mode="json"), where("id") == intake.id)
+            table.update_multiple([(codec.document(intake), where("id") == intake.id)
                                    for intake in changed])
 
 
 def list_intakes(root: Path, *, status: str | None = None, since: dt.date | None = None,
                  until: dt.date | None = None, limit: int | None = None,
-                 open_flags: bool | None = None) -> list[Intake]:
+                 open_flags: bool | None = None, codec: RecordCodec = CLEAR) -> list[Intake]:
     """Newest submitted first; ``since``/``until`` are days on this machine's clock;
     ``open_flags`` keeps only records with (True) or without (False) undecided flags."""
     found: list[Intake] = []
@@ -289,20 +303,20 @@ def list_intakes(root: Path, *, status: str | None = None, since: dt.date | None
             break
         if last and day > last:
             continue
-        found += [intake for intake in read_day(root, day)
+        found += [intake for intake in read_day(root, day, codec)
                   if _wanted(intake, status, since, until)
                   and (open_flags is None or (intake.open_flags > 0) == open_flags)]
     return found[:limit] if limit is not None else found
 
 
-def read_day(root: Path, day: str) -> list[Intake]:
+def read_day(root: Path, day: str, codec: RecordCodec = CLEAR) -> list[Intake]:
     """The intakes of one day (every part of it), newest first."""
     intakes = []
     for part in day_parts(root, RECORDS, day) or [0]:
         path = day_file(root, RECORDS, part_place(day, part))
         with open_tinydb(path, DAY_KIND, FIELDS) as db:
             documents = db.table(TABLE).all()
-        intakes += [to_intake(document, path) for document in documents]
+        intakes += [codec.intake(document, path) for document in documents]
     return sorted(intakes, key=submitted, reverse=True)
 
 
@@ -316,13 +330,6 @@ def _wanted(intake: Intake, status: str | None, since: dt.date | None,
     return ((status is None or intake.status == status)
             and (since is None or local_day >= since)
             and (until is None or local_day <= until))
-
-
-def to_intake(document: dict[str, Any], path: Path) -> Intake:
-    intake = as_model(Intake, document, path, "it holds a record that is not an intake")
-    if "open_flags" not in document:  # stored before decisions were kept
-        intake.settle()
-    return intake
 
 
 def _checked_place(place: str, ids_path: Path) -> str:
