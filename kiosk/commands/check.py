@@ -1,6 +1,8 @@
 """``kiosk check [--repair]``: every file of the data folder read, every index compared.
 
 No login: it checks files' shape and the indexes, and never shows what a record holds.
+Once records are sealed, the patient index can only be compared with them by a process
+holding the key: ``--user NAME`` adds that check (and its repair).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from kiosk.commands.staff_login import read_secret, unlock
 from kiosk.config import ConfigError, load_settings
 from kiosk.paths import resolve_data_dir
 from kiosk.storage.backup import backups_in
@@ -24,12 +27,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                     "file in damaged/; it never rewrites a day file, an account or a key.")
     parser.add_argument("--repair", action="store_true",
                         help="rebuild what can be rebuilt; exit 1 if something needs a backup")
+    parser.add_argument("--user", metavar="NAME",
+                        help="a staff login, to check the patient index of sealed records too")
+    parser.add_argument("--password-stdin", action="store_true",
+                        help="read the staff password from the first line of standard input")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data)
-    report = Store(data_dir).check(repair=args.repair)
+    store = Store(data_dir)
+    if args.user and store.sealed:
+        unlock(store, args.user, read_secret("Password: ", args.password_stdin), "check")
+    report = store.check(repair=args.repair)
     for problem in report.problems:
         if problem in report.repaired:
             print(f"repaired: {problem.path}: {problem.problem}")
@@ -42,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     checked = ", ".join(f"{count:,} {what}{'' if count == 1 else 's'}"
                         for what, count in report.counts.items())
     print(f"Checked {checked or 'an empty data folder'} in {report.seconds:.1f} s.")
+    for what in report.not_checked:
+        print(f"not checked: {what}")
     left = report.left
     if not left:
         print("No problems left." if report.problems else "No problems found.")

@@ -15,8 +15,7 @@ from typing import Any
 
 from kiosk.commands.arguments import cli_actor, day
 from kiosk.commands.records import local_time
-from kiosk.paths import resolve_data_dir
-from kiosk.store import Store
+from kiosk.commands.staff_login import add_login_options, reading_store
 
 REFUSED = 2  # the same as a usage error: nothing was done
 
@@ -29,6 +28,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                     "that it was erased and by whom. Backups taken before still hold it.")
     erase.add_argument("key", metavar="ID|SHORT_CODE")
     erase.add_argument("--yes", action="store_true", help="really erase it")
+    add_login_options(erase)
     erase.set_defaults(handler=run_erase)
     purge = commands.add_parser(
         "purge", parents=[common], help="erase every record submitted before a day",
@@ -37,11 +37,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     purge.add_argument("--before", type=day, metavar="DATE", required=True,
                        help="erase records submitted before this day (YYYY-MM-DD)")
     purge.add_argument("--yes", action="store_true", help="really erase them")
+    add_login_options(purge)
     purge.set_defaults(handler=run_purge)
 
 
 def run_erase(args: argparse.Namespace) -> int:
-    store = Store(resolve_data_dir(args.data))
+    store = reading_store(args, "records erase")
     intake = store.get_intake(args.key)  # RecordNotFound: exit 1 with its message
     if not args.yes:
         print(f"kiosk: this would erase record {intake.id} (code {intake.short_code}, "
@@ -54,7 +55,7 @@ def run_erase(args: argparse.Namespace) -> int:
 
 
 def run_purge(args: argparse.Namespace) -> int:
-    store = Store(resolve_data_dir(args.data))
+    store = reading_store(args, "records purge")
     before = args.before.isoformat()
     if not args.yes:
         count = len(store.list_intakes(until=args.before - dt.timedelta(days=1)))

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.commands.arguments import add_day_range, cli_actor
+from kiosk.commands.staff_login import add_login_options, reading_store
 from kiosk.errors import KioskError
 from kiosk.interop.csv_export import export_csv
 from kiosk.interop.fhir import export_bundle, to_json
-from kiosk.paths import resolve_data_dir
 from kiosk.storage.files import write_durably
-from kiosk.store import AuditEvent, Store
+from kiosk.store import AuditEvent
 
 FORMATS = ("fhir", "csv")
 
@@ -34,6 +34,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                              "resources; csv: one row per record for a spreadsheet")
     add_day_range(parser)
     parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    add_login_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
                           "or redirect the output to a file")
     if args.since and args.until and args.since > args.until:
         raise ExportError(f"--since {args.since} is after --until {args.until}")
-    store = Store(resolve_data_dir(args.data))
+    store = reading_store(args, "export")
     intakes = store.list_intakes(since=args.since, until=args.until)
     if args.format == "fhir":
         payload = to_json(export_bundle(store, intakes)).encode("utf-8")

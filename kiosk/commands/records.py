@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.commands.arguments import add_day_range, cli_actor
+from kiosk.commands.staff_login import add_login_options, reading_store
 from kiosk.decisions import DECISION_LABELS, FlagDecision, current_decisions, flag_keys
 from kiosk.intake import STATUSES, Intake
-from kiosk.paths import resolve_data_dir
 from kiosk.questionnaire.body_map import region_label
 from kiosk.questionnaire.model import (
     ActivitiesItem,
@@ -52,6 +52,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                          help="only records with (yes) or without (no) undecided flags")
     add_day_range(listing)
     listing.add_argument("--limit", type=int, metavar="N", help="at most N records")
+    add_login_options(listing)
     listing.set_defaults(handler=run_list)
     show = commands.add_parser(
         "show", parents=[common], help="show one intake, flags first",
@@ -62,6 +63,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     shown_as.add_argument("--json", action="store_true", help="print the record as JSON")
     shown_as.add_argument("--pdf", metavar="FILE",
                           help="write the record as an A4 PDF, the viewer's Download PDF")
+    add_login_options(show)
     show.set_defaults(handler=run_show)
     history = commands.add_parser(
         "history", parents=[common], help="one patient's visits, oldest first",
@@ -70,6 +72,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     history.add_argument("key", metavar="ID|SHORT_CODE")
     history.add_argument("--json", action="store_true",
                          help="print one JSON array instead of a table")
+    add_login_options(history)
     history.set_defaults(handler=run_history)
     from kiosk.commands import erase  # its own module: it imports this one
     erase.register(commands, common)
@@ -78,7 +81,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 # --- list ----------------------------------------------------------------------------------
 
 def run_list(args: argparse.Namespace) -> int:
-    store = Store(resolve_data_dir(args.data))
+    store = reading_store(args, "records list")
     open_flags = None if args.open_flags is None else args.open_flags == "yes"
     intakes = store.list_intakes(status=args.status, since=args.since, until=args.until,
                                  limit=args.limit, open_flags=open_flags)
@@ -138,7 +141,7 @@ def flag_counts(intake: Intake) -> str:
 # --- show ----------------------------------------------------------------------------------
 
 def run_show(args: argparse.Namespace) -> int:
-    store = Store(resolve_data_dir(args.data))
+    store = reading_store(args, "records show")
     if args.pdf:
         return write_pdf(store, args.key, Path(args.pdf))
     intake = store.get_intake(args.key)
@@ -171,7 +174,7 @@ def write_pdf(store: Store, key: str, path: Path) -> int:
 # --- history -------------------------------------------------------------------------------
 
 def run_history(args: argparse.Namespace) -> int:
-    store = Store(resolve_data_dir(args.data))
+    store = reading_store(args, "records history")
     intake = store.get_intake(args.key)
     # A record saved before visits were linked has no patient: it is its own history.
     visits = store.patient_visits(intake.patient) if intake.patient else [intake]

@@ -46,6 +46,8 @@ KEYS = "keys"
 PUBLIC_FILE = "clinic-public.json"
 WRAPPED_FILE = "wrapped-keys.json"
 DRAFT_KEY_FILE = "draft-key.json"
+# Written before the public key: records may still be in clear (kiosk.storage.sealing_migration).
+SEALING_MARKER = "sealing-pending.json"
 RECOVERY_HOLDER = "recovery"
 LINK_SECRET_CONTEXT = b"patient-link-secret"
 KEY_ADVICE = ("restore the keys/ folder from a backup; without it, sealed records cannot "
@@ -206,6 +208,7 @@ class Keyring:
         stored = self._wrapped()
         if stored is None or self.public_path.exists():
             return False
+        write_json(self.folder / SEALING_MARKER, {"pending": True})
         write_json(self.public_path, PublicKeyFile(
             public_key=stored.public_key, created_at=stored.created_at).model_dump())
         return True

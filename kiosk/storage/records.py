@@ -115,10 +115,19 @@ def save(root: Path, intake: Intake,
             ensure_private_dir(path.parent)
             # insert/update, not upsert: TinyDB's upsert writes the file twice for a new record
             if isinstance(stored, Document):
-                table.update(codec.document(intake), doc_ids=[stored.doc_id])
+                table.update(replaced_by(codec.document(intake)), doc_ids=[stored.doc_id])
             else:
                 table.insert(codec.document(intake))
             return
+
+
+def replaced_by(document: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    """A TinyDB update that replaces a stored entry whole: its own ``update`` only adds and
+    overwrites fields, which would leave a record's clear answers beside its sealed part."""
+    def replace(stored: dict[str, Any]) -> None:
+        stored.clear()
+        stored.update(document)
+    return replace
 
 
 def _claim_short_code(root: Path, intake: Intake) -> None:
@@ -241,7 +250,7 @@ def update(root: Path, intake: Intake, *, codec: RecordCodec) -> Intake:
     intake.settle()
     path = locate(root, intake.id)[1]
     with open_tinydb(path, DAY_KIND, FIELDS) as db:
-        db.table(TABLE).update(codec.document(intake), where("id") == intake.id)
+        db.table(TABLE).update(replaced_by(codec.document(intake)), where("id") == intake.id)
     return intake
 
 
@@ -285,8 +294,8 @@ def rewrite(root: Path, intakes: list[Intake], *, codec: RecordCodec) -> None:
             missing = [intake.id for intake in changed if intake.id not in stored]
             if missing:
                 raise RecordNotFound(f"no record has the id or short code {missing[0]!r}")
-            table.update_multiple([(codec.document(intake), where("id") == intake.id)
-                                   for intake in changed])
+            table.update_multiple([(replaced_by(codec.document(intake)),
+                                    where("id") == intake.id) for intake in changed])
 
 
 def list_intakes(root: Path, *, status: str | None = None, since: dt.date | None = None,

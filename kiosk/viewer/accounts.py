@@ -90,7 +90,12 @@ class StaffAccounts:
         self.store = store
 
     def add(self, name: str, password: str) -> StaffAccount:
+        """An account with a password hash only: for a data folder without keys (once it
+        has them, accounts are added with their copy of the key: ``kiosk staff add``)."""
         name = check_name(name)
+        if self.store.keys.is_set_up():
+            raise StaffError("this data folder has keys: add accounts with 'kiosk staff add "
+                             f"{name} --user NAME'")
         check_password(password)
         hashed = hash_password(password)
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -107,15 +112,14 @@ class StaffAccounts:
                              f"run 'kiosk staff remove {name}' and add it again")
         return StaffAccount(name, created)
 
-    def remove(self, name: str) -> None:
-        """Remove the account and end its open sessions at once."""
+    def remove(self, name: str) -> bool:
+        """Remove the account, its copy of the clinic's key, and end its open sessions at
+        once; False if there was no such account."""
         name = normalize_name(name)
-
-        def change(document: dict[str, Any]) -> bool:
-            return document.setdefault("accounts", {}).pop(name, None) is not None
-
-        if not self.store.update_document(STAFF_DOCUMENT, change):
-            raise StaffError(f"there is no staff account {name!r} (see 'kiosk staff list')")
+        with self.store.locked():
+            had_key = self.store.keys.is_set_up() and self.store.keys.remove_account(name)
+        if not self.forget_old_hash(name) and not had_key:
+            return False
 
         def end_sessions(document: dict[str, Any]) -> None:
             sessions = document.setdefault("sessions", {})
@@ -123,11 +127,24 @@ class StaffAccounts:
                 del sessions[key]
 
         self.store.update_document(SESSIONS_DOCUMENT, end_sessions)
+        return True
+
+    def forget_old_hash(self, name: str) -> bool:
+        """Drop the password hash an account had before it held a copy of the key (its
+        password is then the key's); True if there was one."""
+        def change(document: dict[str, Any]) -> bool:
+            return document.setdefault("accounts", {}).pop(name, None) is not None
+        return self.store.update_document(STAFF_DOCUMENT, change)
+
+    def names_without_key(self) -> list[str]:
+        """Accounts made before the clinic's key was set up (a password hash only)."""
+        return sorted(self.store.read_document(STAFF_DOCUMENT).get("accounts", {}))
 
     def all_accounts(self) -> list[StaffAccount]:
         accounts = self.store.read_document(STAFF_DOCUMENT).get("accounts", {})
-        return [StaffAccount(name, str(entry.get("created_at", "")))
-                for name, entry in sorted(accounts.items())]
+        found = {name: str(entry.get("created_at", "")) for name, entry in accounts.items()}
+        found.update(self.store.keys.account_names())
+        return [StaffAccount(name, created) for name, created in sorted(found.items())]
 
     def password_hash(self, name: str) -> str | None:
         """The stored hash for an account name, or None if there is no such account."""

@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from kiosk.keys.keyring import ClinicKey
+from kiosk.keys.wrapping import WrongSecret
 from kiosk.viewer.accounts import normalize_name, verify_password
 from kiosk.viewer.context import ViewerContext, viewer
 from kiosk.viewer.security import safe_next, tokens_match
@@ -41,12 +43,19 @@ def current_session(request: web.Request) -> Session | None:
 
 
 def require_session(request: web.Request, return_to: str | None = None) -> Session:
-    """The staff session, or a redirect to the login page that comes back here afterwards."""
+    """The staff session, or a redirect to the login page that comes back here afterwards.
+    While the viewer is locked (sealed records, nobody logged in since it started), every
+    session goes by the login page: the first login opens the clinic's key."""
     session = current_session(request)
-    if session is None:
+    if session is None or is_locked(viewer(request)):
         target = safe_next(return_to or request.path_qs)
         raise web.HTTPSeeOther("/login?" + urlencode({"next": target}))
     return session
+
+
+def is_locked(context: ViewerContext) -> bool:
+    """Whether records are sealed and this viewer holds no key yet."""
+    return not context.store.unlocked and context.store.sealed
 
 
 def client_address(request: web.Request) -> str:
@@ -60,7 +69,8 @@ def _login_page(request: web.Request, *, next_path: str, problem: str = "",
     if not csrf or len(csrf) > 100:
         csrf = secrets.token_urlsafe(32)
     response = context.render("login.html", status=status, session=None, csrf=csrf,
-                              next=next_path, problem=problem, username=username)
+                              next=next_path, problem=problem, username=username,
+                              locked=is_locked(context))
     _cookie(response, context, LOGIN_COOKIE, csrf, path="/login")
     return response
 
@@ -72,7 +82,7 @@ async def login_form(request: web.Request) -> web.StreamResponse:
 
 def _login_form(request: web.Request) -> web.StreamResponse:
     next_path = safe_next(request.query.get("next"))
-    if current_session(request) is not None:
+    if current_session(request) is not None and not is_locked(viewer(request)):
         return see_other(next_path)
     return _login_page(request, next_path=next_path)
 
@@ -84,6 +94,7 @@ class LoginAttempt:
     address: str
     password: str
     stored_hash: str | None
+    has_key: bool  # the account holds a copy of the clinic's key: its password opens it
     next_path: str
 
 
@@ -97,9 +108,20 @@ async def log_in(request: web.Request) -> web.StreamResponse:
         attempt = await context.run(_start_login, request, form)
         if isinstance(attempt, web.StreamResponse):
             return attempt
-        # scrypt takes ~50 ms: on its own thread, so record pages keep flowing meanwhile.
-        right = await asyncio.to_thread(verify_password, attempt.password, attempt.stored_hash)
-        return await context.run(_finish_login, request, attempt, right)
+        # scrypt takes ~50-100 ms: on its own thread, so record pages keep flowing meanwhile.
+        result = await asyncio.to_thread(_check_password, context, attempt)
+        return await context.run(_finish_login, request, attempt, result)
+
+
+def _check_password(context: ViewerContext, attempt: LoginAttempt) -> bool | ClinicKey:
+    """The opened key for an account holding one, True for a right password of an account
+    made before keys, else False."""
+    if attempt.has_key:
+        try:
+            return context.store.keys.unlock(attempt.name, attempt.password)
+        except WrongSecret:
+            return False
+    return verify_password(attempt.password, attempt.stored_hash)
 
 
 def _start_login(request: web.Request,
@@ -119,19 +141,29 @@ def _start_login(request: web.Request,
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
     return LoginAttempt(username, name, address, str(form.get("password", "")),
-                        context.accounts.password_hash(name), next_path)
+                        context.accounts.password_hash(name),
+                        name in context.store.keys.account_names(), next_path)
 
 
 def _finish_login(request: web.Request, attempt: LoginAttempt,
-                  right: bool) -> web.StreamResponse:
+                  result: bool | ClinicKey) -> web.StreamResponse:
     context = viewer(request)
-    if not right:
+    if result is False:
         context.throttle.failed(attempt.name, attempt.address)
-        context.audit(request, attempt.name if attempt.stored_hash else "unknown",
-                      "login_failed")
+        known = attempt.stored_hash or attempt.has_key
+        context.audit(request, attempt.name if known else "unknown", "login_failed")
         return _login_page(request, next_path=attempt.next_path, username=attempt.username,
                            problem="That name and password do not match.")
     context.throttle.succeeded(attempt.name)
+    if isinstance(result, ClinicKey) and not context.store.unlocked:
+        context.store.unlock(result)
+        context.audit(request, attempt.name, "unlock")
+    if is_locked(context):  # an account made before the keys: it holds no copy to open
+        return _login_page(request, next_path=attempt.next_path, username=attempt.username,
+                           problem="The viewer is locked, and this account holds no key: "
+                                   "log in with an account added since the clinic's key "
+                                   f"was set up, or run 'kiosk staff passwd {attempt.name}' "
+                                   "once.")
     token, _session = context.sessions.start(attempt.name)
     context.audit(request, attempt.name, "login")
     response = see_other(attempt.next_path)
