@@ -9,6 +9,7 @@ import ssl
 from pathlib import Path
 from typing import Any
 
+from kiosk.commands.staff import finish_set_up
 from kiosk.config import load_settings
 from kiosk.daily_backup import DailyBackup
 from kiosk.errors import KioskError
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
                          "that one (or choose another --port)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     has_staff = bool(StaffAccounts(store).all_accounts())
+    finish_set_up(store)  # a set-up a crash cut short: its records are sealed now
     daily = DailyBackup.from_settings(store, load_settings(data_dir))
     asyncio.run(_serve(store, args.host, args.port, public_url, ssl_context, has_staff, daily))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 
@@ -17,6 +18,7 @@ from kiosk.viewer.security import add_security_headers, plain_errors, same_origi
 from kiosk.viewer.sessions import Sessions
 from kiosk.viewer.throttle import LoginThrottle
 
+log = logging.getLogger("kiosk.viewer")
 MAX_REQUEST_BYTES = 64 * 1024  # a login or review form is tiny; refuse anything bigger
 
 # Route names are what the access log shows instead of the path (which may hold a record id).
@@ -73,8 +75,38 @@ def create_app(store: Store, *, public_url: str, secure_cookies: bool,
     app.router.add_get("/static/viewer.css", pages.stylesheet(css), name="stylesheet")
     app.on_response_prepare.append(add_security_headers)
     app.on_response_prepare.append(_head_with_get_length)
+    app.on_startup.append(_start_linking)
+    app.on_cleanup.append(_stop_linking)
     app.on_cleanup.append(_stop_store_thread)
     return app
+
+
+LINK_EVERY_SECONDS = 5.0
+LINK_BATCH = 200
+LINKING: web.AppKey[asyncio.Task[None]] = web.AppKey("linking", asyncio.Task)
+
+
+async def _start_linking(app: web.Application) -> None:
+    app[LINKING] = asyncio.create_task(_link_while_open(app[VIEWER]))
+
+
+async def _stop_linking(app: web.Application) -> None:
+    app[LINKING].cancel()
+
+
+async def _link_while_open(context: ViewerContext) -> None:
+    """Link the visits kiosks saved sealed (they cannot: see kiosk.storage.patients), once
+    a login has opened the key; a batch at a time on the store thread, between pages."""
+    while True:
+        if context.store.unlocked:
+            try:
+                linked = await context.run(context.store.link_waiting, LINK_BATCH)
+            except Exception as error:  # a damaged file: the check command says which
+                log.warning("linking waiting visits stopped: %s", type(error).__name__)
+                linked = 0
+            if linked == LINK_BATCH:
+                continue
+        await asyncio.sleep(LINK_EVERY_SECONDS)
 
 
 async def _head_with_get_length(request: web.Request, response: web.StreamResponse) -> None:

@@ -25,6 +25,8 @@ from kiosk.viewer.sessions import COOKIE_NAME, Session
 
 # The login form's CSRF token travels in this cookie and in a hidden field (double submit).
 LOGIN_COOKIE = "kiosk_login"
+# Visits kiosks saved while the viewer was locked, linked before the first page opens.
+LINK_AT_UNLOCK = 100
 
 
 def see_other(location: str) -> web.Response:
@@ -158,6 +160,7 @@ def _finish_login(request: web.Request, attempt: LoginAttempt,
     if isinstance(result, ClinicKey) and not context.store.unlocked:
         context.store.unlock(result)
         context.audit(request, attempt.name, "unlock")
+        context.store.link_waiting(LINK_AT_UNLOCK)  # the rest follow in the background
     if is_locked(context):  # an account made before the keys: it holds no copy to open
         return _login_page(request, next_path=attempt.next_path, username=attempt.username,
                            problem="The viewer is locked, and this account holds no key: "
