@@ -392,9 +392,11 @@ class KioskApp(App[None]):
                                   check_in.language, self.settings.qr_timeout))
 
     def _save_intake(self, intake: Intake, check_in: CheckIn) -> Intake:
+        # The store sets the short code it stored on ``intake`` (it may draw a new one): the
+        # kiosk cannot read the record back once records are sealed.
         self.store.save_intake(intake, check_in.questionnaire)
         self.store.delete_draft(self.settings.station)
-        return self.store.get_intake(intake.id)  # the store may have changed the short code
+        return intake
 
     async def _show_first_problem(self, problems: dict[str, str]) -> None:
         """A submit that ``kiosk.questionnaire.logic`` refuses goes to the section of the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import os
@@ -38,16 +39,26 @@ def test_staff_add_list_remove(tmp_path: Path) -> None:
     added = kiosk("staff", "add", "Bea", "--password-stdin", data=data,
                   stdin="a long enough password\n")
     assert added.returncode == 0, added.stderr
-    assert added.stdout == "added staff account 'bea'\n"
+    assert added.stdout.startswith("added staff account 'bea' and set up the clinic's key.")
     listed = kiosk("staff", "list", data=data)
     assert listed.stdout.startswith("bea\tadded 20")
-    again = kiosk("staff", "add", "bea", "--password-stdin", data=data, stdin="another one!\n")
-    assert again.returncode == 1
+    again = kiosk("staff", "add", "bea", "--user", "bea", "--password-stdin", data=data,
+                  stdin="a long enough password\nanother one!\n")
+    assert again.returncode == 2
     assert "already exists" in again.stderr
-    removed = kiosk("staff", "remove", "bea", data=data)
-    assert removed.returncode == 0
-    assert kiosk("staff", "list", data=data).stdout.startswith("no staff accounts yet")
-    assert "no staff account 'bea'" in kiosk("staff", "remove", "bea", data=data).stderr
+    more = kiosk("staff", "add", "cy", "--user", "bea", "--password-stdin", data=data,
+                 stdin="a long enough password\nanother one!\n")
+    assert more.returncode == 0, more.stderr
+    last = kiosk("staff", "remove", "cy", "--user", "cy", "--password-stdin", data=data,
+                 stdin="another one!\n")
+    assert last.returncode == 0, last.stderr
+    alone = kiosk("staff", "remove", "bea", "--user", "bea", "--password-stdin", data=data,
+                  stdin="a long enough password\n")
+    assert alone.returncode == 1 and "last account holding the clinic's key" in alone.stderr
+    assert kiosk("staff", "list", data=data).stdout.startswith("bea\t")
+    gone = kiosk("staff", "remove", "cy", "--user", "bea", "--password-stdin", data=data,
+                 stdin="a long enough password\n")
+    assert "no staff account 'cy'" in gone.stderr
 
 
 def test_staff_add_refuses_short_passwords_and_odd_names(tmp_path: Path) -> None:
@@ -66,11 +77,12 @@ def test_the_password_is_never_printed_or_stored(tmp_path: Path) -> None:
     secret = "Tr0ub4dor&3-horse"
     result = kiosk("staff", "add", "bea", "--password-stdin", data=data, stdin=secret + "\n")
     assert secret not in result.stdout + result.stderr
-    staff_file = data / "documents" / "staff.json"
-    stored = json.loads(staff_file.read_text("utf-8"))["accounts"]["bea"]["password"]
-    scheme, n, r, p, salt, digest = stored.split("$")
-    assert (scheme, n, r, p) == ("scrypt", "16384", "8", "1")
-    assert len(bytes.fromhex(salt)) == 16 and len(bytes.fromhex(digest)) == 32
+    # The password only wraps the clinic's key (scrypt, then AES-GCM): no hash of it is kept.
+    wrapped = json.loads((data / "keys" / "wrapped-keys.json").read_text("utf-8"))
+    stored = wrapped["accounts"]["bea"]["wrap"]
+    assert (stored["n"], stored["r"], stored["p"]) == (2**15, 8, 1)
+    assert len(base64.b64decode(stored["salt"])) == 16
+    assert "bea" not in json.loads((data / "documents" / "staff.json").read_text())["accounts"]
     for path in data.rglob("*"):
         assert not path.is_file() or secret.encode() not in path.read_bytes()
 
@@ -82,7 +94,7 @@ def test_staff_add_prompts_twice_on_a_terminal(tmp_path: Path) -> None:
         os.execv(sys.executable, [*KIOSK, "staff", "add", "cleo", "--data", str(data)])
     seen = b""
     for answer in (b"typed on the tablet\n", b"typed on the tablet\n"):
-        seen += read_until(terminal, b"Password")
+        seen += read_until(terminal, b"password")
         os.write(terminal, answer)
     seen += read_until(terminal, b"added staff account")
     _, status = os.waitpid(pid, 0)
