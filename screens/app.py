@@ -559,7 +559,7 @@ class KioskApp(App[None]):
             for live in self.live.files)
         title = staff_text("files_need_attention") if self.live.several else None
         return StaffStatus(self.settings.station, described, self.viewer_state,
-                           self.live.problem, title)
+                           self.live.problem, title, sealed=self.store.sealed)
 
     def _staff_done(self, exit_kiosk: bool | None) -> None:
         if exit_kiosk:

@@ -33,6 +33,7 @@ class StaffStatus:
     viewer: str
     notice: str | None
     notice_title: str | None = None  # what the notice is about (else: a broken edit)
+    sealed: bool = True  # whether the clinic has keys (else staff are told to set them up)
 
 
 @dataclass
@@ -87,6 +88,8 @@ class StaffScreen(ModalScreen[bool]):
             yield Static(plain(staff_text("status_station", station=status.station)))
             yield Static(plain(status.questionnaire, multiline=True))
             yield Static(plain(staff_text("status_viewer", viewer=status.viewer)))
+            yield Static(staff_text("status_sealed" if status.sealed else "status_not_sealed"),
+                         id="staff-sealed")
             if status.notice:
                 yield Static(status.notice_title or staff_text("reload_failed"),
                              id="staff-notice-title")

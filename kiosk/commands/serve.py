@@ -99,7 +99,8 @@ async def _serve(store: Store, host: str, port: int, public_url: str,
         print("Only this machine can reach it; to let clinic phones in, add --host 0.0.0.0",
               flush=True)
     if not has_staff:
-        print("No staff accounts yet: add one with 'kiosk staff add NAME'", flush=True)
+        print("No staff accounts yet: add one with 'kiosk staff add NAME'; until then the "
+              "records are stored in clear, not sealed", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     try:
         while True:  # until Ctrl+C cancels this task
