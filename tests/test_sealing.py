@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import subprocess
 import sys
@@ -110,6 +111,7 @@ def test_passwords_and_recovery_code_open_the_key_and_nothing_else_does(tmp_path
     with pytest.raises(WrongSecret):
         keys.unlock(STAFF, PASSWORD)
     keys.wrapped_path.write_text("{not json")
+    assert [p.path.name for p in Store(folder.root).check().problems] == ["wrapped-keys.json"]
     with pytest.raises(StoreDamaged, match="wrapped-keys.json"):
         keys.unlock(STAFF, PASSWORD)
     keys.wrapped_path.unlink()
@@ -159,6 +161,16 @@ def test_the_desk_commands_need_a_login_once_there_are_keys(
     gone = kiosk_command(root, "records", "list", "--user", "bo", "--password-stdin",
                          stdin="bo's password\n")
     assert gone.returncode != 0
+    # A backup holds the keys, still wrapped; restored elsewhere, a login reads it.
+    backed = kiosk_command(root, "backup", str(root.parent / "backups"))
+    assert backed.returncode == 0, backed.stderr
+    archive = next((root.parent / "backups").glob("*.tar.gz"))
+    restored = root.parent / "restored"
+    assert kiosk_command(restored, "restore", str(archive)).returncode == 0
+    assert kiosk_command(restored, "check").returncode == 0
+    after = kiosk_command(restored, "records", "list", "--user", STAFF, "--password-stdin",
+                          stdin="new password 2\n")
+    assert after.returncode == 0 and after.stdout.count("\n") == 2, after.stderr
     audit = "".join(path.read_text() for path in (root / "audit").rglob("*.jsonl"))
     assert audit.count('"action":"unlock"') >= 4 and '"unlock refused"' in audit
     assert PATIENT_NAME not in audit
@@ -178,6 +190,10 @@ def test_erasing_a_sealed_record_leaves_no_byte_of_it(
     viewer.erase_record(erased.short_code, "ana")
     assert files_holding(folder.root, [sealed_part[:40], erased.short_code]) == {}
     assert viewer.get_intake(kept.id).answers["full_name"] == PATIENT_NAME
+    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    assert viewer.purge_before(tomorrow, "ana") == [kept.id]
+    assert not list((folder.root / "records").rglob("*.json"))
+    assert {path.read_text() for path in (folder.root / "index").rglob("*.json")} <= {"{}"}
 
 
 SEAL_AND_DIE = textwrap.dedent("""
@@ -201,8 +217,6 @@ SEAL_AND_DIE = textwrap.dedent("""
 
 def test_sealing_in_place_survives_a_kill_and_loses_nothing(
         tmp_path: Path, questionnaire: Questionnaire) -> None:
-    import datetime as dt
-
     root = tmp_path / "data"
     store = Store(root)
     saved = []

@@ -176,6 +176,26 @@ class Keyring:
                                "delete it: only the answers of check-ins in progress are lost")
         return key
 
+    def problems(self) -> list[StoreDamaged]:
+        """What is wrong with the key files, read without opening anything (``kiosk check``):
+        each must parse, and the public key must be the wraps' own."""
+        found = []
+        for read in (self.public_key, self._wrapped, self.draft_key):
+            try:
+                read()
+            except StoreDamaged as damage:
+                found.append(damage)
+        try:
+            stored, public = self._wrapped(), self.public_key()
+            if stored is not None and public is not None and \
+                    _raw_public(stored.public_key, self.wrapped_path) != \
+                    envelope.public_bytes(public):
+                found.append(StoreDamaged(self.public_path, "it is not the public half of the "
+                                          "wrapped key", KEY_ADVICE))
+        except StoreDamaged:
+            pass  # already reported above
+        return found
+
     # --- set-up and publishing ---------------------------------------------------------
 
     def set_up(self, name: str, password: str, link_secret: bytes) -> tuple[ClinicKey, str]:

@@ -67,6 +67,12 @@ def wrap(private: X25519PrivateKey, secret: str, public: bytes, holder: str) -> 
                 nonce=encoded(nonce).decode(), wrapped=encoded(sealed).decode())
 
 
+def decoy(secret: str) -> None:
+    """As slow as :func:`unwrap`, for a name with no wrap: a login then takes as long for
+    an unknown name as for a wrong password, so timing tells no account names."""
+    _derive(secret, os.urandom(16), SCRYPT_N, SCRYPT_R, SCRYPT_P)
+
+
 def unwrap(stored: Wrap, secret: str, public: bytes, holder: str) -> X25519PrivateKey:
     """The private key, or :class:`WrongSecret`."""
     if not (2**10 <= stored.n <= 2**20 and 1 <= stored.r <= 32 and 1 <= stored.p <= 16):

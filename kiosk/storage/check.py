@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kiosk.keys.keyring import Keyring
 from kiosk.questionnaire.model import Questionnaire, content_digest
 from kiosk.settings_sources import CONFIG_FILE
 from kiosk.storage import audit, records
@@ -71,6 +72,7 @@ def check(root: Path, lock: contextlib.AbstractContextManager[Any], repair: bool
     _check_questionnaires(root, report)
     _check_documents(root, report)
     _check_drafts(root, report)
+    _check_keys(root, report)
     _check_shared_codes(root, scan, report)
     index_problems = _check_indexes(root, scan, report, derived)
     if index_problems or (repair and any(p.repairable for p in report.problems)):
@@ -173,6 +175,15 @@ def _check_documents(root: Path, report: Report) -> None:
             read_json(path, object_shape, "a document")
         except StoreDamaged as damage:
             report.problems.append(Problem(path, damage.problem, repairable=False))
+
+
+def _check_keys(root: Path, report: Report) -> None:
+    keyring = Keyring(root)
+    if not keyring.is_set_up():
+        return
+    report.counts["key file"] += len(list(keyring.folder.glob("*.json")))
+    report.problems += [Problem(damage.path, damage.problem, repairable=False)
+                        for damage in keyring.problems()]
 
 
 def _check_drafts(root: Path, report: Report) -> None:

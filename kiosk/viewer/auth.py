@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from kiosk.keys.keyring import ClinicKey
-from kiosk.keys.wrapping import WrongSecret
+from kiosk.keys.wrapping import WrongSecret, decoy
 from kiosk.viewer.accounts import normalize_name, verify_password
 from kiosk.viewer.context import ViewerContext, viewer
 from kiosk.viewer.security import safe_next, tokens_match
@@ -123,6 +123,9 @@ def _check_password(context: ViewerContext, attempt: LoginAttempt) -> bool | Cli
             return context.store.keys.unlock(attempt.name, attempt.password)
         except WrongSecret:
             return False
+    if attempt.stored_hash is None and context.store.sealed:
+        decoy(attempt.password)  # an unknown name: as slow as a wrong password
+        return False
     return verify_password(attempt.password, attempt.stored_hash)
 
 
