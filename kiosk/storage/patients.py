@@ -32,15 +32,18 @@ from a save: the day file, then the id and code indexes, then this index
 (:func:`forget`), so a crash leaves only entries naming a record that is gone, which
 ``kiosk check --repair`` drops.
 
-**Sealed records (later).** Today the secret lies in the data folder beside records
-that are in clear, so a copy of the folder lets someone test whether a given person is a
-patient, which the records already show. Once records are sealed, the secret must be
-sealed with them and only the process holding the clinic's key may link: the kiosk then
-saves records with no ``patient`` (it cannot compute a key) and notes their ids, and the
-unlocked viewer links them with :func:`link` (the key it computes) and
-:func:`kiosk.storage.records.rewrite`. :func:`rebuild` and :func:`check` take the secret
-and a way to read questionnaires from their caller for the same reason, so repairing
-this index is the one repair that will need a staff login.
+**Sealed records.** Before the clinic has keys, the secret lies in clear in the data
+folder (:data:`SECRET_DOCUMENT`), beside records that are in clear too, and every process
+links. Once it has keys, the secret is sealed in with the wrapped keys
+(:mod:`kiosk.keys.keyring`) and the clear copy is deleted, so whoever holds the folder
+cannot compute a link key to test whether a named person is a patient. Only a process
+holding the clinic's key links: a kiosk saves a record with no ``patient`` and notes it
+in ``index/patients/waiting`` (:func:`wait_for_link`); the unlocked viewer links the
+waiting records (:meth:`kiosk.store.Store.link_waiting`) at its first login and every
+few seconds after. What remains readable to a folder holder: which records share a
+patient (the visits index maps random patient ids to record ids), never who.
+:func:`rebuild` and the check of this index take the secret and a codec that opens
+records from their caller for the same reason: with sealed records they need a login.
 
 Callers hold the store lock around every function that writes.
 """
