@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk_setup import EVERY_TYPE
+from listening_sockets import listens_on
 from textual.pilot import Pilot
 
 from kiosk.viewer_child import ViewerPlan
@@ -36,20 +36,6 @@ async def viewer_settled(app: KioskApp, pilot: Pilot[Any]) -> str:
     raise AssertionError("the viewer never started nor failed")
 
 
-def listening_here(port: int) -> bool:
-    """Whether this process itself has a socket listening on ``port`` (read from /proc)."""
-    listening = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with open(table) as rows:
-            for row in list(rows)[1:]:
-                fields = row.split()
-                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                    listening.add(f"socket:[{fields[9]}]")
-    own = {os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
-           if os.path.exists(f"/proc/self/fd/{fd}")}
-    return bool(listening & own)
-
-
 def health(port: int) -> Any:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as reply:
         return json.loads(reply.read())
@@ -62,7 +48,7 @@ async def test_the_kiosk_serves_the_viewer_and_a_second_kiosk_leaves_it_be(
     async with first.run_test(size=(80, 24)) as pilot:
         assert (await viewer_settled(first, pilot)).startswith("serving on 127.0.0.1")
         assert "service" in await asyncio.to_thread(health, port)
-        assert not listening_here(port), "the viewer runs in a process of its own"
+        assert not listens_on(port), "the viewer runs in a process of its own"
         second = make_kiosk(EVERY_TYPE, viewer=ViewerPlan("127.0.0.1", port))
         async with second.run_test(size=(80, 24)) as other:
             assert (await viewer_settled(second, other)).startswith("already served")
