@@ -60,7 +60,7 @@ class ViewerChild:
 
     def __init__(self, plan: ViewerPlan, data_dir: Path, public_url: str) -> None:
         self.plan, self.data_dir, self.public_url = plan, data_dir, public_url
-        self.state = "starting"  # what the staff screen says about the viewer
+        self._state = "starting"
         self.port: int | None = None  # once serving
         self.problem: str | None = None  # why it is not running, if it failed
         self._process: subprocess.Popen[str] | None = None
@@ -68,8 +68,13 @@ class ViewerChild:
         self._stopped = False
 
     @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
+    def state(self) -> str:
+        """What the staff screen says about the viewer (a crash after the start too)."""
+        process = self._process
+        if self.port is not None and process is not None and not self._stopped \
+                and process.poll() is not None:
+            return f"not running: the viewer process stopped (exit code {process.returncode})"
+        return self._state
 
     def start(self) -> None:
         """Start the child unless a viewer already answers on the port; never raises."""
@@ -81,15 +86,16 @@ class ViewerChild:
     def _start(self) -> None:
         plan = self.plan
         if plan.port and viewer_answers(plan.host, plan.port):
-            self.state = f"already served on port {plan.port} by another process"
+            self._state = f"already served on port {plan.port} by another process"
             return
         with self._lock:
             if self._stopped:
                 return
+            # Its own session: the terminal's signals (a Ctrl+C) are the kiosk's, not its.
             self._process = subprocess.Popen(
                 serve_command(plan, self.data_dir, self.public_url), stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                start_new_session=True)  # the terminal's signals are the kiosk's, not its
+                errors="replace", start_new_session=True)
         process = self._process
         assert process.stdout is not None
         give_up = threading.Timer(START_SECONDS, process.kill)
@@ -100,35 +106,39 @@ class ViewerChild:
             give_up.cancel()
         if port is None:
             process.wait()
+            process.stdout.close()
             if self._stopped:  # stopped by the kiosk while starting
-                self.state = "stopped"
+                self._state = "stopped"
                 return
             said = last_line.removeprefix("kiosk: ") if last_line.startswith("kiosk: ") else ""
             self._failed(said or f"the viewer process stopped (exit code {process.returncode})")
             return
+        self._state = f"serving on {plan.host}:{port}"
         self.port = port
-        self.state = f"serving on {plan.host}:{port}"
         threading.Thread(target=_drain, args=(process.stdout,), daemon=True,
                          name="kiosk-viewer-output").start()
 
     def _failed(self, reason: str) -> None:
         log.warning("clinician viewer not started: %s", reason)
         self.problem = reason
-        self.state = f"not running: {reason}"
+        self._state = f"not running: {reason}"
 
     def stop(self) -> None:
         """Stop the child (SIGTERM, then SIGKILL after ``STOP_SECONDS``) and wait for it."""
         with self._lock:
             self._stopped = True
             process = self._process
-        if process is None or process.poll() is not None:
+        if process is None:
             return
-        process.terminate()
-        try:
-            process.wait(STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        assert process.stdin is not None
+        process.stdin.close()
 
 
 def _read_port(output: IO[str]) -> tuple[int | None, str]:
@@ -144,8 +154,9 @@ def _read_port(output: IO[str]) -> tuple[int | None, str]:
 
 def _drain(output: IO[str]) -> None:
     """Read and drop what the child prints (its access log), so its pipe never fills."""
-    for _ in output:
-        pass
+    with output:
+        for _ in output:
+            pass
 
 
 def stop_when_parent_exits() -> None:

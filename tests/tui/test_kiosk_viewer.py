@@ -16,7 +16,7 @@ from kiosk_setup import EVERY_TYPE
 from listening_sockets import listens_on
 from textual.pilot import Pilot
 
-from kiosk.viewer_child import ViewerPlan
+from kiosk.viewer_child import ViewerChild, ViewerPlan
 from kiosk.viewer_probe import viewer_answers
 from screens.app import KioskApp
 from screens.welcome_screen import WelcomeScreen
@@ -105,3 +105,16 @@ loaded = [name for name in ("aiohttp", "jinja2", "kiosk.viewer") if name in sys.
 print(child.port, ",".join(loaded) or "none", flush=True)
 time.sleep(60)
 """
+
+
+def test_a_viewer_that_dies_later_is_reported_not_running(tmp_path: Path) -> None:
+    child = ViewerChild(ViewerPlan("127.0.0.1", 0), tmp_path, "http://clinic.example")
+    child.start()
+    try:
+        assert child.state.startswith("serving on 127.0.0.1:")
+        assert child._process is not None
+        child._process.kill()
+        child._process.wait()
+        assert child.state == "not running: the viewer process stopped (exit code -9)"
+    finally:
+        child.stop()
