@@ -5,7 +5,8 @@ patient-facing process never loads the viewer: it starts ``kiosk serve --parent-
 for the same data folder and stops it when it stops. The child watches its stdin (a
 pipe from the kiosk) and stops by itself at its end, so a kiosk killed outright takes
 its viewer with it. What the child prints never reaches the patient's terminal: the
-kiosk reads the bound port from it and drops the rest.
+kiosk reads the bound port from it and logs the rest (the viewer's access log, which
+names routes, never records) as its own, so ``kiosk run`` keeps it in ``kiosk.log``.
 
 This module must not import aiohttp, jinja2 or ``kiosk.viewer``.
 """
@@ -115,7 +116,7 @@ class ViewerChild:
             return
         self._state = f"serving on {plan.host}:{port}"
         self.port = port
-        threading.Thread(target=_drain, args=(process.stdout,), daemon=True,
+        threading.Thread(target=_log_output, args=(process.stdout,), daemon=True,
                          name="kiosk-viewer-output").start()
 
     def _failed(self, reason: str) -> None:
@@ -152,11 +153,11 @@ def _read_port(output: IO[str]) -> tuple[int | None, str]:
     return None, last_line
 
 
-def _drain(output: IO[str]) -> None:
-    """Read and drop what the child prints (its access log), so its pipe never fills."""
+def _log_output(output: IO[str]) -> None:
+    """Log what the child prints (its access log) until it ends; read, its pipe never fills."""
     with output:
-        for _ in output:
-            pass
+        for line in output:
+            log.info("viewer: %s", line.rstrip())
 
 
 def stop_when_parent_exits() -> None:

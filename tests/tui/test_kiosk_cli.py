@@ -130,6 +130,7 @@ def test_kiosk_with_no_command_is_the_kiosk_with_its_viewer_and_only_the_pin_end
         terminal.leave_with_the_pin()
         assert not Path(f"/proc/{viewer}").exists(), "the viewer stopped with the kiosk"
         assert b"listening" not in terminal.output, "the viewer never writes on the kiosk"
+        assert "viewer: QR links open" in (data / "kiosk.log").read_text(), "its log is kept"
     finally:
         terminal.close()
 
