@@ -219,7 +219,7 @@ class KioskApp(App[None]):
     async def _check_file_on_welcome(self) -> None:
         """While nobody is checking in, notice a file edit (or a broken one) by itself."""
         if self.check_in is None:
-            collect_if_due()  # (the viewer may be serving; staff may have F12's screen up)
+            collect_if_due()  # (staff may have had F12's screen up)
             if self._daily_backup is not None:  # a quiet moment: nobody is checking in
                 self._daily_backup.start_if_due()
         welcome = self.screen
