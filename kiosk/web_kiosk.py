@@ -5,7 +5,8 @@ starts ``tab_command`` (``python -m kiosk.web_tab ...``) with Textual's web driv
 relays the terminal between the process and the page's xterm.js. This module adds
 what a clinic needs around it: its own page (full screen, no third-party font, sized
 for touch), websockets only from that page, a cap on how many tabs run at once, logs
-without tracebacks or keystrokes, and optionally the clinician viewer in the same process.
+without tracebacks or keystrokes, and optionally the clinician viewer, in a process of
+its own (``kiosk.viewer_child``), stopped with this server.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
@@ -31,10 +31,7 @@ from textual_serve.server import Server
 
 from kiosk.errors import KioskError
 from kiosk.link import DEFAULT_PORT, default_public_url
-from kiosk.store import Store
-
-if TYPE_CHECKING:
-    from kiosk.viewer import RunningViewer
+from kiosk.viewer_child import ViewerChild, ViewerPlan
 
 PAGE = Path(__file__).parent / "data" / "tablet.html"
 SHUTDOWN_SECONDS = 2.0  # how long open tabs get to end when the server stops
@@ -73,7 +70,7 @@ class TabKiosk:
 class TabletPlan:
     """What ``kiosk web`` serves, decided (and checked) before anything starts.
 
-    ``viewer_port`` None: no clinician viewer here. ``public_url`` None: phones reach the
+    ``viewer`` None: no clinician viewer here. ``public_url`` None: phones reach the
     viewer at this machine's address (known once the viewer has its port).
     """
 
@@ -83,8 +80,7 @@ class TabletPlan:
     title: str
     font_size: int
     max_tabs: int
-    store: Store
-    viewer_port: int | None
+    viewer: ViewerPlan | None
     public_url: str | None
     ssl_context: ssl.SSLContext | None = None  # https/wss for the page and the viewer
 
@@ -191,12 +187,16 @@ class TabletServer(Server):
 
 async def serve_tablets(plan: TabletPlan, announce: Callable[[str], None] = print) -> None:
     """Serve until SIGINT or SIGTERM; a port that cannot be used is one clear error."""
-    viewer: RunningViewer | None = None
+    viewer = None if plan.viewer is None else ViewerChild(
+        plan.viewer, plan.tab.data_dir, plan.public_url or plan.url(plan.viewer.port))
     runner: web.AppRunner | None = None
     try:
-        viewer = await _start_viewer(plan) if plan.viewer_port is not None else None
+        if viewer is not None:
+            await asyncio.to_thread(viewer.start)  # waits until it listens (or cannot)
+            if viewer.problem is not None:
+                raise TabletServerError(viewer.problem)
         public_url = plan.public_url or plan.url(
-            viewer.port if viewer else plan.viewer_port or DEFAULT_PORT)
+            (viewer.port or viewer.plan.port) if viewer else DEFAULT_PORT)
         server = TabletServer(plan, public_url)
         runner = web.AppRunner(await server._make_app(), access_log=None,
                                shutdown_timeout=SHUTDOWN_SECONDS, handle_signals=False)
@@ -204,12 +204,12 @@ async def serve_tablets(plan: TabletPlan, announce: Callable[[str], None] = prin
         port = await _listen(runner, plan)
         announce(f"Tablets: open {plan.url(port)} in each tablet's browser, full screen "
                  "(each tab runs its own kiosk)")
-        if viewer is not None:
-            where = plan.url(viewer.port)
-        elif plan.viewer_port is None:
+        if viewer is None:
             where = "not served here (--no-serve)"
+        elif viewer.port is None:
+            where = viewer.state  # already served by another process
         else:
-            where = f"already served on port {plan.viewer_port} by another process"
+            where = plan.url(viewer.port)
         announce(f"Clinician viewer: {where}; QR links open {public_url}/i/...")
         if plan.host in LOOPBACK:
             announce("Only this machine can reach them; for tablets and phones on the clinic "
@@ -220,7 +220,7 @@ async def serve_tablets(plan: TabletPlan, announce: Callable[[str], None] = prin
         if runner is not None:
             await runner.cleanup()
         if viewer is not None:
-            await viewer.stop()
+            await asyncio.to_thread(viewer.stop)
 
 
 async def _listen(runner: web.AppRunner, plan: TabletPlan) -> int:
@@ -232,17 +232,6 @@ async def _listen(runner: web.AppRunner, plan: TabletPlan) -> int:
         raise TabletServerError(f"cannot serve the tablet kiosk on {plan.host}:{plan.port}: "
                                 f"{reason}; choose another --port") from None
     return int(runner.addresses[0][1])
-
-
-async def _start_viewer(plan: TabletPlan) -> RunningViewer | None:
-    """The clinician viewer in this process, unless one already answers on its port."""
-    from kiosk.viewer import start_viewer, viewer_answers
-
-    assert plan.viewer_port is not None
-    if plan.viewer_port and await asyncio.to_thread(viewer_answers, plan.host, plan.viewer_port):
-        return None
-    return await start_viewer(plan.store, plan.host, plan.viewer_port,
-                              plan.public_url or plan.url(plan.viewer_port), plan.ssl_context)
 
 
 async def _until_stopped() -> None:

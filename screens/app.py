@@ -21,7 +21,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
@@ -31,6 +30,7 @@ from textual.message_pump import active_message_pump
 from textual.screen import Screen
 from textual.timer import Timer
 
+from kiosk.viewer_child import ViewerChild, ViewerPlan
 from screens.kiosk_parts import KioskParts, PartsToLoad
 from screens.notice_screen import NoticeScreen
 from screens.quiet_collections import (
@@ -67,14 +67,6 @@ MAX_ERRORS_PER_BURST = 3
 PAINT_WAIT_SECONDS = 1.0  # a write waiting for a paint that never comes (the kiosk stopping)
 
 RecordIds = Callable[[], tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class ViewerPlan:
-    """Where the kiosk serves the clinician viewer in-process, if it does."""
-
-    host: str
-    port: int
 
 
 class KioskApp(App[None]):
@@ -118,9 +110,7 @@ class KioskApp(App[None]):
         self.check_in: CheckIn | None = None
         self._questions: SectionScreen | None = None  # this check-in's section screen
         self.crashed = False
-        self.viewer_state = "not served by this kiosk (--no-serve)" if viewer is None \
-            else "starting"
-        self._viewer: Any = None
+        self._viewer: ViewerChild | None = None
         self._pending_draft: Draft | None = None
         self._resume_check: BirthDateCheck | None = None  # who may continue the draft
         self._accessible = False
@@ -185,30 +175,25 @@ class KioskApp(App[None]):
     def _after_first_paint(self) -> None:
         """What the Welcome screen need not wait for: the other screens, the viewer."""
         self.run_worker(_import_flow_screens, thread=True, group="warm-up")
-        if self.viewer_plan is not None:
-            self.run_worker(self._serve_viewer(self.viewer_plan), group="viewer")
+        if self.viewer_plan is not None and self._viewer is None:
+            # Its own process (it will hold the key that opens records; this one must not),
+            # started from a thread: the patient may be tapping already.
+            self._viewer = ViewerChild(self.viewer_plan, self.store.root, self.public_url)
+            threading.Thread(target=self._viewer.start, daemon=True,
+                             name="kiosk-viewer-start").start()
+
+    @property
+    def viewer_state(self) -> str:
+        """What the staff screen says about the clinician viewer."""
+        if self.viewer_plan is None:
+            return "not served by this kiosk (--no-serve)"
+        return "starting" if self._viewer is None else self._viewer.state
 
     async def on_unmount(self) -> None:
         restore_automatic_collections()
         if self._viewer is not None:
-            await self._viewer.stop()
+            await asyncio.to_thread(self._viewer.stop)
         await asyncio.to_thread(self._writer.shutdown, True)
-
-    async def _serve_viewer(self, plan: ViewerPlan) -> None:
-        """Serve the clinician viewer on this loop, unless one already answers on the port."""
-        try:
-            # aiohttp and jinja2 load off the event loop: the patient may be tapping already.
-            viewer = await asyncio.to_thread(importlib.import_module, "kiosk.viewer")
-            start_viewer, viewer_answers = viewer.start_viewer, viewer.viewer_answers
-            if await asyncio.to_thread(viewer_answers, plan.host, plan.port):
-                self.viewer_state = f"already served on port {plan.port} by another process"
-                return
-            self._viewer = await start_viewer(self.store, plan.host, plan.port, self.public_url)
-            self.viewer_state = f"serving on {plan.host}:{self._viewer.port}"
-        except Exception as error:  # the kiosk must run even if the viewer cannot
-            log.warning("clinician viewer not started: %s", type(error).__name__)
-            self.viewer_state = f"not running: {error}" if hasattr(error, "exit_code") \
-                else f"not running ({type(error).__name__})"
 
     # --- the flow --------------------------------------------------------------------------
 
@@ -234,7 +219,7 @@ class KioskApp(App[None]):
     async def _check_file_on_welcome(self) -> None:
         """While nobody is checking in, notice a file edit (or a broken one) by itself."""
         if self.check_in is None:
-            collect_if_due()  # (the viewer may be serving; staff may have F12's screen up)
+            collect_if_due()  # (staff may have had F12's screen up)
             if self._daily_backup is not None:  # a quiet moment: nobody is checking in
                 self._daily_backup.start_if_due()
         welcome = self.screen

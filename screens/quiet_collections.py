@@ -6,7 +6,7 @@ the kiosk's screens loaded, each took 24-28 ms (measured), landing in the frame 
 patient waits for. While the kiosk runs, automatic full collections are held back
 (the young generations are still collected as usual) and the kiosk runs one itself
 when it is quiet: once a section is on screen and the next one is built, on Welcome,
-and at least every two minutes while nobody is checking in (the viewer may be serving).
+and at least every two minutes while nobody is checking in.
 """
 
 from __future__ import annotations

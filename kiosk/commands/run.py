@@ -1,7 +1,8 @@
 """``kiosk run`` (also plain ``kiosk``): the patient check-in kiosk, full screen.
 
-The kiosk also serves the clinician viewer in-process (unless ``--no-serve`` or a
-viewer already answers on the port), so the QR code works out of the box.
+The kiosk also starts the clinician viewer (unless ``--no-serve`` or a viewer already
+answers on the port), so the QR code works out of the box: ``kiosk serve`` in a child
+process (``kiosk.viewer_child``), so that this patient-facing one never loads it.
 
 A kiosk whose settings and questionnaires are as at its last start paints Welcome
 from that start's card before anything imports pydantic, and loads the rest just
@@ -158,7 +159,8 @@ def load_kiosk_parts(args: argparse.Namespace, data_dir: Path,
 
 
 def run(args: argparse.Namespace) -> int:
-    from screens.app import KioskApp, ViewerPlan
+    from kiosk.viewer_child import ViewerPlan
+    from screens.app import KioskApp
     from screens.kiosk_parts import PartsToLoad
     from screens.welcome_card import read_welcome_card, welcome_card_key
 

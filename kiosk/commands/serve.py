@@ -17,6 +17,8 @@ from kiosk.link import DEFAULT_PORT, check_public_url, default_public_url
 from kiosk.paths import resolve_data_dir
 from kiosk.store import Store
 from kiosk.viewer.accounts import StaffAccounts
+from kiosk.viewer_child import stop_when_parent_exits
+from kiosk.viewer_probe import viewer_answers
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 BACKUP_LOOK_SECONDS = 60.0  # how often the viewer asks whether the daily backup is due
@@ -40,6 +42,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                         help="TLS certificate (PEM) to serve https with")
     parser.add_argument("--keyfile", metavar="FILE", type=Path,
                         help="the certificate's private key (PEM), if not in --certfile")
+    parser.add_argument("--parent-watch", action="store_true",
+                        help=argparse.SUPPRESS)  # a kiosk's child: stop when stdin ends
     parser.set_defaults(handler=run)
 
 
@@ -69,13 +73,13 @@ def public_url_for(args: argparse.Namespace, data_dir: Path, secure: bool) -> st
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.viewer import viewer_answers  # the web parts load only when serving
-
     data_dir = resolve_data_dir(args.data)
     store = Store(data_dir)
     ssl_context = tls_context(args.certfile, args.keyfile)
     public_url = public_url_for(args, data_dir, ssl_context is not None)
-    if viewer_answers(args.host, args.port):
+    if args.parent_watch:  # started by a kiosk, which asked whether a viewer answers
+        stop_when_parent_exits()
+    elif viewer_answers(args.host, args.port):
         raise KioskError(f"a kiosk viewer already answers on port {args.port}; phones can use "
                          "that one (or choose another --port)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")

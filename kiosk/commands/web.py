@@ -3,7 +3,8 @@
 Everything is checked before the server starts (data folder, settings, questionnaires,
 public URL), so a mistake is one line here rather than a blank page on every tablet.
 Every tab's kiosk offers the same set of questionnaires.
-Like ``kiosk run``, it also serves the clinician viewer unless ``--no-serve``.
+Like ``kiosk run``, it also starts the clinician viewer (in a process of its own) unless
+``--no-serve``.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                         help="seconds without a touch before 'Are you still there?' "
                              "(default: the config file, else 90)")
     parser.add_argument("--no-serve", action="store_true",
-                        help="do not serve the clinician viewer from this process")
+                        help="do not start the clinician viewer with the tablet kiosk")
     parser.add_argument("--viewer-port", type=int, default=DEFAULT_PORT, metavar="PORT",
                         help=f"port of the clinician viewer (default {DEFAULT_PORT})")
     parser.add_argument("--font-size", type=int, default=20, metavar="PX",
@@ -97,11 +98,13 @@ def check_options(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     from kiosk.commands.serve import tls_context
     from kiosk.store import Store
+    from kiosk.viewer_child import ViewerPlan
     from kiosk.web_kiosk import TabKiosk, TabletPlan, serve_tablets
 
     check_options(args)
     ssl_context = tls_context(args.certfile, args.keyfile)
     data_dir = resolve_data_dir(args.data)
+    Store(data_dir)  # a data folder that cannot be used is said before any tablet connects
     settings = checked_settings(data_dir, args.idle_timeout)
     questionnaires, notice = checked_questionnaires(args.questionnaires)
     if notice is not None:  # the staff's console; each tab's F12 panel says it too
@@ -110,8 +113,9 @@ def run(args: argparse.Namespace) -> int:
     plan = TabletPlan(host=args.host, port=args.port,
                       tab=TabKiosk(data_dir, questionnaires, args.idle_timeout),
                       title=settings.clinic_name, font_size=args.font_size,
-                      max_tabs=args.max_tabs, store=Store(data_dir),
-                      viewer_port=None if args.no_serve else args.viewer_port,
+                      max_tabs=args.max_tabs,
+                      viewer=None if args.no_serve else ViewerPlan(
+                          args.host, args.viewer_port, args.certfile, args.keyfile),
                       public_url=check_public_url(chosen_url) if chosen_url else None,
                       ssl_context=ssl_context)
 

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kiosk.viewer.app import create_app
-    from kiosk.viewer.server import RunningViewer, ViewerError, start_viewer, viewer_answers
+    from kiosk.viewer.server import RunningViewer, ViewerError, start_viewer
+    from kiosk.viewer_probe import viewer_answers
 
 __all__ = ["RunningViewer", "ViewerError", "create_app", "start_viewer", "viewer_answers"]
 _HOMES = {"create_app": "kiosk.viewer.app", "RunningViewer": "kiosk.viewer.server",
           "ViewerError": "kiosk.viewer.server", "start_viewer": "kiosk.viewer.server",
-          "viewer_answers": "kiosk.viewer.server"}
+          "viewer_answers": "kiosk.viewer_probe"}
 
 
 def __getattr__(name: str) -> Any:

@@ -30,7 +30,6 @@ from kiosk.viewer.throttle import LoginThrottle
 from kiosk.viewer.trend_chart import MEASURES, shown, trend_chart, trend_rows
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-SERVICE_NAME = "intake-kiosk-viewer"
 T = TypeVar("T")
 
 

@@ -25,13 +25,14 @@ from kiosk.store import RecordNotFound
 from kiosk.viewer import paper
 from kiosk.viewer.audit_log import Shown
 from kiosk.viewer.auth import require_session, see_other
-from kiosk.viewer.context import SERVICE_NAME, ViewerContext, viewer
+from kiosk.viewer.context import ViewerContext, viewer
 from kiosk.viewer.course import badges
 from kiosk.viewer.decision_view import decisions_view
 from kiosk.viewer.record_cache import RecordPart
 from kiosk.viewer.record_view import local_time, reviewed_line
 from kiosk.viewer.security import log, tokens_match
 from kiosk.viewer.sessions import Session
+from kiosk.viewer_probe import SERVICE_NAME
 
 NO_STORE = {"Cache-Control": "no-store"}
 LISTED_STATUSES = [code for code in STATUSES if code != "draft"]  # drafts are never stored

@@ -1,4 +1,4 @@
-"""Running the viewer: in-process on an existing asyncio loop (the kiosk), or on its own.
+"""Running the viewer on an asyncio loop: ``kiosk serve``'s own (the kiosks start it as a child).
 
 The access log names the route ("record page"), never the path, query or Referer, which
 could carry a record id; aiohttp's own error log keeps only the exception's type.
@@ -7,8 +7,6 @@ could carry a record id; aiohttp's own error log keeps only the exception's type
 from __future__ import annotations
 
 import gc
-import http.client
-import json
 import logging
 import ssl
 import time
@@ -21,7 +19,6 @@ from aiohttp.abc import AbstractAccessLogger
 from kiosk.errors import KioskError
 from kiosk.store import Store
 from kiosk.viewer.app import ROUTE_NAMES, create_app
-from kiosk.viewer.context import SERVICE_NAME
 
 access_log = logging.getLogger("kiosk.viewer.access")
 http_log = logging.getLogger("kiosk.viewer.http")
@@ -95,33 +92,3 @@ async def start_viewer(store: Store, host: str, port: int, public_url: str,
     gc.collect()
     gc.freeze()
     return RunningViewer(runner, host, bound_port, public_url)
-
-
-def _probe_host(host: str) -> str:
-    if host in ("", "0.0.0.0"):
-        return "127.0.0.1"
-    if host == "::":
-        return "::1"
-    return host
-
-
-def viewer_answers(host: str, port: int, timeout: float = 1.0) -> bool:
-    """Whether a kiosk viewer already answers on ``host:port`` (plain HTTP or TLS).
-
-    Asked with a kept-alive connection that this side closes, so the viewer's port is
-    left with no closing connection that would keep it from being bound again at once.
-    """
-    # The certificate is not checked: this only asks who answers, and sends nothing secret.
-    tls = ssl._create_unverified_context()
-    for connection in (http.client.HTTPConnection(_probe_host(host), port, timeout=timeout),
-                       http.client.HTTPSConnection(_probe_host(host), port, timeout=timeout,
-                                                   context=tls)):
-        try:
-            connection.request("GET", "/healthz")
-            reply = connection.getresponse()
-            return bool(json.loads(reply.read(1000)) == {"service": SERVICE_NAME})
-        except (OSError, ValueError, http.client.HTTPException):
-            continue
-        finally:
-            connection.close()
-    return False

@@ -14,7 +14,8 @@ from kiosk.config import Settings
 from kiosk.intake import QuestionnairePin
 from kiosk.pins import hash_pin
 from kiosk.store import Draft, Store
-from screens.app import KioskApp, ViewerPlan
+from kiosk.viewer_child import ViewerPlan
+from screens.app import KioskApp
 from screens.kiosk_parts import KioskParts, PartsToLoad
 from screens.live_questionnaire import LiveQuestionnaire
 from screens.offered_questionnaires import OfferedQuestionnaires

@@ -101,16 +101,36 @@ def set_staff_pin(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["config", "set-pin", "--pin-stdin", "--data", str(data)]) == 0
 
 
-def test_kiosk_with_no_command_is_the_kiosk_and_only_the_pin_ends_it(
+def viewer_child(kiosk_pid: int, seconds: float = 10.0) -> int:
+    """The process id of the ``kiosk serve`` the kiosk started (its child)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for entry in Path("/proc").iterdir():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except (OSError, ValueError):
+                continue
+            if parent == kiosk_pid and b"serve" in command:
+                return int(entry.name)
+        time.sleep(0.05)
+    raise AssertionError("the kiosk started no viewer")
+
+
+def test_kiosk_with_no_command_is_the_kiosk_with_its_viewer_and_only_the_pin_ends_them(
         data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     set_staff_pin(data, monkeypatch)
-    terminal = Terminal("--data", str(data), "--no-serve")
+    terminal = Terminal("--data", str(data), "--host", "127.0.0.1", "--port", "0")
     try:
         terminal.wait_for("Coming back for another session")  # the bundled pair: a choice
+        viewer = viewer_child(terminal.pid)
         terminal.send(CTRL_C)
         terminal.send(CTRL_Q)
         assert terminal.status is None  # still running
         terminal.leave_with_the_pin()
+        assert not Path(f"/proc/{viewer}").exists(), "the viewer stopped with the kiosk"
+        assert b"listening" not in terminal.output, "the viewer never writes on the kiosk"
+        assert "viewer: QR links open" in (data / "kiosk.log").read_text(), "its log is kept"
     finally:
         terminal.close()
 

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
+from listening_sockets import listens_on
 
-from kiosk.viewer import viewer_answers
+from kiosk.viewer_probe import viewer_answers
 from kiosk.web_kiosk import TabKiosk
 from web.conftest import KIOSK, TABLET_INTAKE, KioskWeb, stop_kiosk_web
 
@@ -201,9 +202,12 @@ def test_the_clinician_viewer_is_served_beside_the_tablets_unless_no_serve(
     line = next(line for line in server.output if line.startswith("Clinician viewer: "))
     viewer_port = urlsplit(line.split()[2].rstrip(";")).port
     assert viewer_port is not None and viewer_answers("127.0.0.1", viewer_port)
+    assert not listens_on(viewer_port, server.process.pid), "the viewer is a process of its own"
     assert "QR links open http://clinic.example:8765/i/..." in output
     assert "Only this machine can reach them" in output
     # A second server (another room's tablets) uses the viewer that already answers.
     second = kiosk_web("--viewer-port", str(viewer_port))
     assert (f"Clinician viewer: already served on port {viewer_port} by another process; "
             "QR links open http://clinic.example:8765/i/...") in second.output
+    stop_kiosk_web(server)  # its viewer stops with it
+    assert not viewer_answers("127.0.0.1", viewer_port)
