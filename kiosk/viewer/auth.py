@@ -168,8 +168,8 @@ def _finish_login(request: web.Request, attempt: LoginAttempt,
         return _login_page(request, next_path=attempt.next_path, username=attempt.username,
                            problem="The viewer is locked, and this account holds no key: "
                                    "log in with an account added since the clinic's key "
-                                   f"was set up, or run 'kiosk staff passwd {attempt.name}' "
-                                   "once.")
+                                   "was set up, or ask its holder to run 'kiosk staff "
+                                   f"passwd {attempt.name} --user THEIR_NAME' once.")
     token, _session = context.sessions.start(attempt.name)
     context.audit(request, attempt.name, "login")
     response = see_other(attempt.next_path)
