@@ -352,6 +352,16 @@ class Store:
                 table.remove(doc_ids=ids)
         return len(ids)
 
+    # --- free text kept beside records ----------------------------------------------------
+
+    def seal_text(self, text: str) -> str:
+        """``text`` as it may rest in the data folder (a server's words in the outbox)."""
+        return text
+
+    def open_text(self, sealed: str) -> str:
+        """What :meth:`seal_text` kept, readable again."""
+        return sealed
+
     # --- audit ---------------------------------------------------------------------------
 
     def record_audit(self, event: AuditEvent) -> None:
