@@ -30,7 +30,7 @@ from kiosk.decisions import (
 from kiosk.intake import Intake, QuestionnairePin
 from kiosk.patients import identity, link_key
 from kiosk.questionnaire.model import Questionnaire, content_digest
-from kiosk.storage import audit, backup, check, patients, records
+from kiosk.storage import audit, backup, check, outbox, patients, records
 from kiosk.storage.derived import DERIVED
 from kiosk.storage.errors import (
     DRAFTS_ADVICE,
@@ -132,6 +132,7 @@ class Store:
             key = link_key(secret, *identity(questionnaire, intake.answers))
             records.save(self.root, intake, lambda record: patients.link(
                 self.root, record, key, self._key_of(secret)))
+            outbox.queue(self.root, intake)
 
     def get_intake(self, id_or_short_code: str) -> Intake:
         """The record with this id or short code, or :class:`RecordNotFound`."""
@@ -170,6 +171,7 @@ class Store:
             kept = checked_decision(intake.flags, flag, decision, note, actor)
             intake.decisions = [*intake.decisions, kept]
             records.update(self.root, intake)
+            outbox.queue(self.root, intake)
             audit.append(self.root, AuditEvent(
                 actor=actor, action="decide", record_id=intake.id, at=kept.at, address=address,
                 detail=f"{flag}: {DECISION_LABELS[kept.decision]}; status {intake.status}"))
@@ -189,6 +191,7 @@ class Store:
             confirmation = ConsentConfirmation(by=name, staff_user=actor)
             intake.consent_confirmation = confirmation
             records.update(self.root, intake)
+            outbox.queue(self.root, intake)
             audit.append(self.root, AuditEvent(
                 actor=actor, action="consent", record_id=intake.id, at=confirmation.at,
                 address=address,
@@ -213,6 +216,7 @@ class Store:
             key = key_of(intake)
             records.erase(self.root, intake)
             patients.forget(self.root, intake, key, key_of)
+            outbox.queue_erasure(self.root, intake)
             audit.append(self.root, AuditEvent(actor=actor, action="erase", record_id=intake.id,
                                                address=address, detail=detail))
             return intake.id
@@ -242,6 +246,7 @@ class Store:
         with self.locked():
             key_of = self._key_of(patients.load_secret(self.root))
             intake, old = patients.split(self.root, record_ref, key_of)
+            outbox.queue(self.root, intake)
             audit.append(self.root, AuditEvent(actor=actor, action="split",
                                                record_id=intake.id,
                                                detail=f"patient {old} -> {intake.patient}"))
@@ -253,6 +258,7 @@ class Store:
         with self.locked():
             key_of = self._key_of(patients.load_secret(self.root))
             kept, moved = patients.merge(self.root, record_ref, other_record_ref, key_of)
+            outbox.queue_ids(self.root, list(moved))
             audit.append_many(self.root, [
                 AuditEvent(actor=actor, action="merge", record_id=record_id,
                            detail=f"patient {previous} -> {kept}")

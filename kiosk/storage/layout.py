@@ -12,6 +12,9 @@
     index/patients/visits/ab.json     patient id -> its records' ids, bucketed by patient id
     questionnaires/<hash>.json        each questionnaire's content, once per content hash
     documents/<name>.json             small named documents (staff accounts, sessions)
+    outbox/pending/ab.json            records still owed to the clinic's FHIR server, and
+    outbox/sent/ab.json               those delivered, with the server's ids (see
+                                      :mod:`kiosk.storage.outbox`; only once fhir_url is set)
     drafts.json                       the answers so far, one per kiosk station
     store.lock                        the cross-process lock writers hold
     config.json                       the settings (``kiosk config``)
