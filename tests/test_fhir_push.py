@@ -24,7 +24,7 @@ from fhir_server import Behaviour, FhirTestServer, running_fhir_server
 
 from kiosk.cli import main
 from kiosk.intake import Intake, build_intake
-from kiosk.interop.fhir_push import Pusher, Tried
+from kiosk.interop.fhir_push import Pusher, Tried, background_pusher
 from kiosk.interop.fhir_settings import FhirTarget
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
 from kiosk.questionnaire.loader import load_questionnaire
@@ -284,3 +284,21 @@ def test_every_bundle_sent_is_valid_for_fhir_js_too(clinic: Clinic, fhir: FhirTe
                             env={**os.environ, "NODE_PATH": str(FHIRJS_DIR / "node_modules")},
                             timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_serving_process_pushes_on_its_own_when_a_server_is_set(clinic: Clinic) -> None:
+    record = clinic.save()
+
+    async def serve_a_moment() -> None:
+        pusher = background_pusher(clinic.store)
+        assert pusher is not None
+        pusher.every = 0.02
+        task = pusher.start()
+        for _ in range(250):
+            if not outbox.owed(clinic.data):
+                break
+            await asyncio.sleep(0.02)
+        task.cancel()
+
+    asyncio.run(serve_a_moment())
+    assert outbox.delivery_state(clinic.data, record.id)[0] == "sent"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from kiosk.errors import KioskError
 from kiosk.interop.fhir_auth import Credentials
 from kiosk.interop.fhir_delivery import Answer, backoff, send_transaction
 from kiosk.interop.fhir_settings import FhirTarget
@@ -161,3 +162,17 @@ class BackgroundPusher:
 
     def start(self) -> asyncio.Task[None]:
         return asyncio.get_running_loop().create_task(self.run(), name="fhir-push")
+
+
+def background_pusher(store: Store) -> BackgroundPusher | None:
+    """The pusher a long-running process starts when the settings name a FHIR server
+    (None when they do not); a sign-in setting half there is said once, in one line."""
+    from kiosk.config import load_settings
+    from kiosk.interop.fhir_settings import fhir_target
+
+    try:
+        target = fhir_target(load_settings(store.root))
+    except KioskError as error:
+        print(f"Not sending intakes to the FHIR server: {error}", flush=True)
+        return None
+    return None if target is None else BackgroundPusher(Pusher(store, target))
