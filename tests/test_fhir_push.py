@@ -178,12 +178,17 @@ def test_a_refusal_is_kept_for_staff_and_sent_again_only_when_they_retry(
     assert clinic.store.open_text(owing.error or "") == "Patient rejected by the clinic's rule R7"
     assert "R7" not in out  # the server's words are for the viewer, not the terminal
 
+    assert main(["records", "list", *data]) == 0
+    assert "  failed: HTTP 400 business-rule  " in capsys.readouterr().out
+
     before = len(fhir.bundles())
     assert main(["push", *data]) == 1 and len(fhir.bundles()) == before  # never blindly
     assert "refused: HTTP 400" in capsys.readouterr().out
     assert main(["push", "--retry", record.short_code, *data]) == 0
     assert capsys.readouterr().out == "1 sent; nothing left to send\n"
     assert len(clinic.mine("QuestionnaireResponse", record)) == 1
+    assert main(["records", "list", "--json", *data]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["delivery"] == "sent"
 
 
 

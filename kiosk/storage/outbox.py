@@ -286,3 +286,34 @@ def outbox_files(root: Path) -> list[Path]:
     """Every file of the outbox (for ``kiosk check``)."""
     folder = root / OUTBOX
     return sorted(path for path in folder.rglob("*.json")) if folder.is_dir() else []
+
+
+def delivery_words(root: Path, record_ids: list[str]) -> dict[str, str]:
+    """Each record's delivery in a few words ("sent", "pending", "failed: HTTP 400
+    business-rule"), reading each bucket once; {} when no FHIR server was ever set."""
+    if not is_on(root):
+        return {}
+    buckets: dict[Path, dict[str, Any]] = {}
+
+    def entry(part: str, record_id: str) -> Any:
+        path = _bucket_path(root, part, record_id)
+        if path not in buckets:
+            buckets[path] = _read(path)
+        return buckets[path].get(record_id)
+
+    words = {}
+    for record_id in record_ids:
+        owing = entry(PENDING, record_id)
+        if owing is not None:
+            words[record_id] = failure_words(_owed(_bucket_path(root, PENDING, record_id),
+                                                   record_id, owing))
+        else:
+            words[record_id] = "sent" if entry(SENT, record_id) is not None else "not queued"
+    return words
+
+
+def failure_words(owing: Owed) -> str:
+    if not owing.failed:
+        return "pending"
+    codes = " ".join(issue.code for issue in owing.issues)
+    return f"failed: HTTP {owing.status}" + (f" {codes}" if codes else "")
