@@ -62,6 +62,26 @@ def _matches(resource: Resource, query: str) -> bool:
     return True
 
 
+def _search_key(query: str) -> str | None:
+    """The index key of a search by one identifier, or by url and version; else None."""
+    params = dict(parse_qsl(query))
+    if set(params) == {"identifier"}:
+        return f"identifier={params['identifier']}"
+    if set(params) == {"url", "version"}:
+        return f"url={params['url']}|{params['version']}"
+    return None
+
+
+def _index_keys(resource: Resource) -> list[str]:
+    identifiers = resource.get("identifier", [])
+    if isinstance(identifiers, dict):
+        identifiers = [identifiers]
+    keys = [f"identifier={i.get('system')}|{i.get('value')}" for i in identifiers]
+    if "url" in resource and "version" in resource:
+        keys.append(f"url={resource['url']}|{resource['version']}")
+    return keys
+
+
 def _rewrite_references(node: Any, ids: dict[str, str]) -> Any:
     if isinstance(node, dict):
         return {key: (ids.get(value, value) if key == "reference" and isinstance(value, str)
@@ -81,11 +101,12 @@ class FhirTestServer:
     invalid: list[str] = field(default_factory=list)
     plan: list[Behaviour] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    index: dict[tuple[str, str], str] = field(default_factory=dict)  # search key -> id
     url: str = ""
     counter: int = 0
     released: threading.Event = field(default_factory=threading.Event)
     committed_hanging: int = 0  # transactions stored whose answer is held back
-    answered: int = 0
+    validating: bool = True  # bench/push.py measures the kiosk's side without it too
 
     # -- what the test asks for ---------------------------------------------------------
 
@@ -142,6 +163,8 @@ class FhirTestServer:
     # -- transaction semantics ----------------------------------------------------------
 
     def _validate(self, resource: Resource, where: str) -> None:
+        if not self.validating:
+            return
         try:
             assert_no_empty_values(resource)
             MODELS[resource["resourceType"]].model_validate_json(json.dumps(resource))
@@ -149,16 +172,25 @@ class FhirTestServer:
             self.invalid.append(f"{where}: {error}")
             raise TransactionRefused(400, "structure", f"{where} is not valid: {error}") from None
 
-    def _find(self, kind: str, query: str) -> list[str]:
+    def _find(self, kind: str, query: str, created: dict[tuple[str, str], str],
+              deleted: set[str]) -> list[str]:
+        """Ids of the resources a conditional request's search names: by identifier or
+        url+version through the index (as a real server's search would), else a scan."""
+        key = _search_key(query)
+        if key is not None:
+            rid = created.get((kind, key)) or self.index.get((kind, key))
+            return [rid] if rid is not None and rid not in deleted else []
         return [rid for rid, resource in self.resources.get(kind, {}).items()
-                if _matches(resource, query)]
+                if rid not in deleted and _matches(resource, query)]
 
     def _transaction(self, bundle: Any) -> Resource:
+        """All entries or none: each is looked up first, then every change is applied."""
         if not isinstance(bundle, dict) or bundle.get("type") != "transaction":
             raise TransactionRefused(400, "invalid", "expected a transaction Bundle")
         self._validate(bundle, "Bundle")
-        staged = copy.deepcopy(self.resources)
         full_urls: dict[str, str] = {}
+        created: dict[tuple[str, str], str] = {}
+        deleted: set[str] = set()
         writes: list[tuple[str, str, Resource]] = []
         answers: list[Resource] = []
         for number, entry in enumerate(bundle.get("entry", [])):
@@ -166,44 +198,40 @@ class FhirTestServer:
             method, url = request["method"], request["url"]
             kind, _, query = url.partition("?")
             if method == "DELETE":
-                for rid in self._find_in(staged, kind, query):
-                    del staged[kind][rid]
+                gone = self._find(kind, query, created, deleted)
+                deleted.update(gone)
+                writes += [(kind, rid, {}) for rid in gone]
                 answers.append({"response": {"status": "204 No Content"}})
                 continue
             resource = entry["resource"]
             self._validate(resource, f"entry {number} ({kind})")
-            if method == "POST":
-                found = self._find_in(staged, kind, request.get("ifNoneExist", "")) \
-                    if request.get("ifNoneExist") else []
-                if len(found) > 1:
-                    raise TransactionRefused(412, "multiple-matches", f"{url}: many match")
-                if found:
-                    rid, status = found[0], "200 OK"
-                else:
-                    rid, status = self._new_id(), "201 Created"
-                    writes.append((kind, rid, resource))
-            elif method == "PUT" and query:
-                found = self._find_in(staged, kind, query)
-                if len(found) > 1:
-                    raise TransactionRefused(412, "multiple-matches", f"{url}: many match")
-                rid, status = (found[0], "200 OK") if found else (self._new_id(), "201 Created")
-                writes.append((kind, rid, resource))
-            else:
+            condition = request.get("ifNoneExist", "") if method == "POST" else query
+            if method not in ("POST", "PUT") or (method == "PUT" and not query):
                 raise TransactionRefused(400, "not-supported", f"{method} {url}")
+            found = self._find(kind, condition, created, deleted) if condition else []
+            if len(found) > 1:
+                raise TransactionRefused(412, "multiple-matches", f"{url}: many match")
+            rid, status = (found[0], "200 OK") if found else (self._new_id(), "201 Created")
+            if method == "PUT" or not found:
+                writes.append((kind, rid, resource))
+                created.update({(kind, key): rid for key in _index_keys(resource)})
             if "fullUrl" in entry:
                 full_urls[entry["fullUrl"]] = f"{kind}/{rid}"
-            staged.setdefault(kind, {}).setdefault(rid, {**resource, "id": rid})
             answers.append({"response": {"status": status,
                                          "location": f"{kind}/{rid}/_history/1"}})
         for kind, rid, resource in writes:
-            staged[kind][rid] = {**_rewrite_references(resource, full_urls), "id": rid}
-        self.resources = staged
+            self._store(kind, rid, _rewrite_references(resource, full_urls) if resource
+                        else None)
         return {"resourceType": "Bundle", "type": "transaction-response", "entry": answers}
 
-    @staticmethod
-    def _find_in(staged: dict[str, dict[str, Resource]], kind: str, query: str) -> list[str]:
-        return [rid for rid, resource in staged.get(kind, {}).items()
-                if _matches(resource, query)]
+    def _store(self, kind: str, rid: str, resource: Resource | None) -> None:
+        """Put (or, for None, delete) one resource, keeping the search index in step."""
+        old = self.resources.setdefault(kind, {}).pop(rid, None)
+        for key in _index_keys(old or {}):
+            self.index.pop((kind, key), None)
+        if resource is not None:
+            self.resources[kind][rid] = {**resource, "id": rid}
+            self.index.update({(kind, key): rid for key in _index_keys(resource)})
 
     def _new_id(self) -> str:
         self.counter += 1
@@ -211,9 +239,9 @@ class FhirTestServer:
 
 
 @contextmanager
-def running_fhir_server() -> Iterator[FhirTestServer]:
+def running_fhir_server(validating: bool = True) -> Iterator[FhirTestServer]:
     """The server on an ephemeral loopback port until the block ends."""
-    server = FhirTestServer()
+    server = FhirTestServer(validating=validating)
     app = web.Application(client_max_size=16 * 1024 * 1024)
     app.router.add_post("/fhir", server.handle_transaction)
     app.router.add_post("/token", server.handle_token)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -307,3 +308,16 @@ def test_a_serving_process_pushes_on_its_own_when_a_server_is_set(clinic: Clinic
 
     asyncio.run(serve_a_moment())
     assert outbox.delivery_state(clinic.data, record.id)[0] == "sent"
+
+
+def test_every_documented_push_setting_is_accepted(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "export.md").read_text()
+    section = guide[guide.index("## Sending intakes to your EHR"):]
+    commands = [line[2:] for line in section.splitlines() if line.startswith("$ kiosk ")]
+    assert len(commands) >= 6
+    for command in commands:
+        assert main([*shlex.split(command)[1:], "--data", str(tmp_path)]) == 0, command
+    assert main(["config", "show", "--data", str(tmp_path)]) == 0
+    shown = capsys.readouterr().out
+    assert "fhir_token_url: https://api.medplum.com/oauth2/token" in shown
