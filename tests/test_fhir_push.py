@@ -31,6 +31,7 @@ from kiosk.paths import BUNDLED_QUESTIONNAIRE
 from kiosk.questionnaire.loader import load_questionnaire
 from kiosk.questionnaire.model import Questionnaire
 from kiosk.storage import outbox
+from kiosk.storage.backup import backed_up_files
 from kiosk.storage.errors import RecordLocked
 from kiosk.store import Store
 
@@ -321,3 +322,14 @@ def test_every_documented_push_setting_is_accepted(tmp_path: Path,
     assert main(["config", "show", "--data", str(tmp_path)]) == 0
     shown = capsys.readouterr().out
     assert "fhir_token_url: https://api.medplum.com/oauth2/token" in shown
+
+
+def test_the_outbox_is_backed_up_and_checked(clinic: Clinic) -> None:
+    clinic.save()
+    names = list(backed_up_files(clinic.data))
+    assert any(name.startswith("outbox/pending/") for name in names)
+    [bucket] = (clinic.data / "outbox" / "pending").glob("*.json")
+    bucket.write_text('{"x": {"change": "many"}}')
+    [problem] = clinic.store.check().problems
+    assert problem.path == bucket and not problem.repairable
+    assert "outbox entry for x" in problem.problem
