@@ -39,8 +39,8 @@ class Answer:
     @property
     def why(self) -> str:
         """One line without the server's free text (for terminals and the audit)."""
-        if self.status is None:
-            return (self.error or "no answer").split(":")[0]
+        if self.status is None:  # the kiosk's own words: no server text in them
+            return self.error or "no answer"
         codes = ", ".join(f"{issue.severity} {issue.code}" for issue in self.issues)
         return f"HTTP {self.status}" + (f" ({codes})" if codes else "")
 
@@ -105,7 +105,8 @@ async def send_transaction(session: aiohttp.ClientSession, url: str, credentials
     except TimeoutError:
         return Answer("retry", error=f"timeout: no answer within {timeout:g} seconds")
     except aiohttp.ClientError as error:
-        return Answer("retry", error=f"connection: {type(error).__name__}")
+        return Answer("retry", error=f"connection: the server could not be reached "
+                                     f"({type(error).__name__})")
     issues, words = outcome_issues(body)
     if 200 <= status < 300:
         return Answer("sent", status, body if isinstance(body, dict) else {})
