@@ -22,10 +22,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from decisions_fixture import STOP, answers_with_every_level
 from fhir_server import Behaviour, FhirTestServer, running_fhir_server
+from filelock import FileLock
 
 from kiosk.cli import main
 from kiosk.intake import Intake, build_intake
-from kiosk.interop.fhir_push import Pusher, Tried, background_pusher
+from kiosk.interop.fhir_push import PushBusy, Pusher, Tried, background_pusher
 from kiosk.interop.fhir_settings import FhirTarget
 from kiosk.paths import BUNDLED_QUESTIONNAIRE
 from kiosk.questionnaire.loader import load_questionnaire
@@ -33,6 +34,7 @@ from kiosk.questionnaire.model import Questionnaire
 from kiosk.storage import outbox
 from kiosk.storage.backup import backed_up_files
 from kiosk.storage.errors import RecordLocked
+from kiosk.storage.layout import PUSH_LOCK_FILE
 from kiosk.store import Store
 
 QUESTIONNAIRE = load_questionnaire(BUNDLED_QUESTIONNAIRE)
@@ -333,3 +335,14 @@ def test_the_outbox_is_backed_up_and_checked(clinic: Clinic) -> None:
     [problem] = clinic.store.check().problems
     assert problem.path == bucket and not problem.repairable
     assert "outbox entry for x" in problem.problem
+
+
+def test_one_process_pushes_at_a_time(clinic: Clinic, fhir: FhirTestServer) -> None:
+    clinic.save()
+    pusher = Pusher(clinic.store, FhirTarget(f"{fhir.url}/fhir", "none"))
+    # held as the viewer's background push would hold it
+    with FileLock(clinic.data / PUSH_LOCK_FILE), \
+            pytest.raises(PushBusy, match="another kiosk process is sending"):
+        asyncio.run(pusher.push_owed(now_ignoring_backoff=True, wait_for_others=0.2))
+    assert [one.state for one in asyncio.run(pusher.push_owed(now_ignoring_backoff=True))] \
+        == ["sent"]

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             if not outbox.retry(store.root, record_id):
                 raise KioskError(f"record {ref} has not failed; nothing to retry")
     tried = {one.record_id: one for one in asyncio.run(pusher.push_owed(
-        now_ignoring_backoff=True))}
+        now_ignoring_backoff=True, wait_for_others=args.timeout + 5))}
     still = outbox.owed(store.root)  # a record changed meanwhile is owed again
     for record_id, owing in still.items():
         one = tried.get(record_id, Tried(record_id, owing.short_code, owing.state))

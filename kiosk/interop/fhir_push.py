@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 
 import aiohttp
+from filelock import FileLock, Timeout
 
 from kiosk.errors import KioskError
 from kiosk.interop.fhir_auth import Credentials
@@ -24,6 +26,8 @@ from kiosk.interop.fhir_transaction import delivery_bundle, erasure_bundle, serv
 from kiosk.interop.fhir_values import canonical
 from kiosk.storage import outbox
 from kiosk.storage.errors import RecordLocked, RecordNotFound
+from kiosk.storage.files import PRIVATE_FILE_MODE
+from kiosk.storage.layout import PUSH_LOCK_FILE
 from kiosk.storage.models import AuditEvent
 from kiosk.store import Store
 
@@ -32,6 +36,10 @@ ACTOR = "fhir-push"
 DEFAULT_TIMEOUT = 30.0
 AT_ONCE = 4  # transactions in flight together
 WAITING_FOR_LOGIN = "waiting for a staff login (the record is sealed)"
+
+
+class PushBusy(KioskError):
+    """Another process is pushing this data folder's outbox."""
 
 
 @dataclass(frozen=True)
@@ -56,9 +64,31 @@ class Pusher:
         self.credentials = Credentials(target)
         outbox.switch_on_outbox(store.root)
 
-    async def push_owed(self, *, now_ignoring_backoff: bool) -> list[Tried]:
+    async def push_owed(self, *, now_ignoring_backoff: bool,
+                        wait_for_others: float = 0.0) -> list[Tried]:
         """Try each pending record once (those due, unless ``now_ignoring_backoff``);
-        failed ones wait for staff. Returns every owed record's state afterwards."""
+        failed ones wait for staff. Returns every owed record's state afterwards.
+
+        One process pushes at a time (the viewer's background push, ``kiosk push``), so
+        a record is never in flight twice: this waits up to ``wait_for_others`` seconds
+        for another, then tries nothing (:class:`PushBusy`)."""
+        lock = FileLock(self.store.root / PUSH_LOCK_FILE, mode=PRIVATE_FILE_MODE)
+        waited_until = time.monotonic() + wait_for_others
+        while True:
+            try:
+                lock.acquire(timeout=0)  # on the loop's thread, which releases it too
+                break
+            except Timeout:
+                if time.monotonic() >= waited_until:
+                    raise PushBusy("another kiosk process is sending to the FHIR server "
+                                   "right now; try again in a moment") from None
+                await asyncio.sleep(0.1)
+        try:
+            return await self._push_owed(now_ignoring_backoff)
+        finally:
+            lock.release()
+
+    async def _push_owed(self, now_ignoring_backoff: bool) -> list[Tried]:
         owed = await asyncio.to_thread(outbox.owed, self.store.root)
         moment = dt.datetime.now(dt.UTC)
         due = [record_id for record_id, owing in owed.items() if not owing.failed and (
@@ -152,6 +182,8 @@ class BackgroundPusher:
         while True:  # until the task is cancelled
             try:
                 tried = await self.pusher.push_owed(now_ignoring_backoff=False)
+            except PushBusy:
+                tried = []  # `kiosk push` is at it: next round
                 sent = sum(1 for one in tried if one.state == "sent")
                 if sent:
                     log.info("sent %d record(s) to the FHIR server", sent)
