@@ -143,9 +143,9 @@ def test_an_outage_then_recovery_delivers_each_intake_once_and_a_second_push_sen
     assert "HTTP 503" in details and "Ana" not in details
 
 
-def test_a_decision_split_and_erasure_after_delivery_reach_the_server(
+def test_a_decision_split_merge_and_erasure_after_delivery_reach_the_server(
         clinic: Clinic, fhir: FhirTestServer) -> None:
-    clinic.save()
+    other = clinic.save()
     record = clinic.save()  # the same patient's second visit
     clinic.push()
     clinic.store.decide_flag(record.id, STOP, "cleared", "Talked it through", "ana")
@@ -160,6 +160,10 @@ def test_a_decision_split_and_erasure_after_delivery_reach_the_server(
     assert len(clinic.mine("Consent", record)) == 1
     [response] = clinic.mine("QuestionnaireResponse", record)
     assert response["subject"] != old_patient  # the split moved it to a new Patient
+
+    clinic.store.merge_patients(other.id, record.id, "ana")  # it was the same person
+    assert [one.state for one in clinic.push()] == ["sent"]
+    assert clinic.mine("QuestionnaireResponse", record)[0]["subject"] == old_patient
 
     clinic.store.erase_record(record.id, "ana")
     assert [one.state for one in clinic.push()] == ["sent"]
