@@ -151,10 +151,9 @@ def run_show(args: argparse.Namespace) -> int:
             print("public_url: not set (the kiosk uses this machine's address)")
         elif key == "backup_dir" and value is None:
             print("backup_dir: not set (no daily backups)")
-        elif key == "fhir_url" and value is None:
-            print("fhir_url: not set (intakes are not sent to a FHIR server)")
-        elif key.startswith("fhir_") and value is None:
-            continue
+        elif key.startswith("fhir_") and (value is None or not settings.fhir_url or (
+                key == "fhir_key_alg" and not settings.fhir_client_id)):
+            continue  # only what sending to a FHIR server uses, once one is set
         else:
             print(f"{key}: {value}{source}")
     if os.environ.get(STAFF_PIN_ENV):
