@@ -28,7 +28,8 @@ def delivery_view(store: Store, record_id: str) -> DeliveryView | None:
     if isinstance(entry, outbox.Owed) and entry.failed:
         return DeliveryView(
             state, f"The FHIR server refused this record (HTTP {entry.status}). Fix the cause, "
-                   f"then run 'kiosk push --retry {entry.short_code or record_id}'.",
+                   f"then send it again (or run 'kiosk push --retry "
+                   f"{entry.short_code or record_id}').",
             entry.issues, store.open_text(entry.error) if entry.error else "")
     if isinstance(entry, outbox.Owed):
         when = f" Next try at {local_time(entry.next_try)}." if entry.next_try else ""

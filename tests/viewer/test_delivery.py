@@ -28,6 +28,12 @@ def test_the_record_page_shows_a_refusal_then_the_delivery(store: Store, staff: 
     assert f"kiosk push --retry {record.short_code}" in page
     assert "error: business-rule at Patient.birthDate" in page
     assert "The server said: birthDate &lt;b&gt;in the future&lt;/b&gt;" in page
+    assert staff.post(f"/i/{record.id}/send-again", {"csrf": "forged"}).status == 403
+    sent_again = staff.post(f"/i/{record.id}/send-again", {"csrf": staff.get("/").csrf()})
+    assert sent_again.status == 303
+    assert outbox.delivery_state(store.root, record.id)[0] == "pending"
+    assert [e.actor for e in store.audit_events(record.id) if e.action == "push-retry"] == \
+        ["ana"]
 
     with store.locked():
         outbox.settle_sent(store.root, record.id, 1, {"QuestionnaireResponse": ["9"]})
