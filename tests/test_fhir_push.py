@@ -200,6 +200,16 @@ def test_a_refusal_is_kept_for_staff_and_sent_again_only_when_they_retry(
 
 
 
+def test_a_200_that_is_not_a_fhir_answer_leaves_the_record_pending(clinic: Clinic,
+                                                                    fhir: FhirTestServer) -> None:
+    record = clinic.save()
+    fhir.answer_next(Behaviour("status", 200, outcome={"html": "<h1>Proxy sign-in</h1>"}))
+    [tried] = clinic.push()
+    assert (tried.state, tried.why) == ("pending", "HTTP 200 without a FHIR transaction-"
+                                        "response: is fhir_url the server's FHIR base URL?")
+    assert outbox.sent(clinic.data, record.id) is None
+
+
 def test_a_sealed_record_waits_for_a_staff_login_without_penalty(
         clinic: Clinic, fhir: FhirTestServer, monkeypatch: pytest.MonkeyPatch) -> None:
     record = clinic.save()

@@ -41,6 +41,8 @@ class Answer:
         """One line without the server's free text (for terminals and the audit)."""
         if self.status is None:  # the kiosk's own words: no server text in them
             return self.error or "no answer"
+        if 200 <= self.status < 300 and self.error:
+            return self.error  # the kiosk's own words again
         codes = ", ".join(f"{issue.severity} {issue.code}" for issue in self.issues)
         return f"HTTP {self.status}" + (f" ({codes})" if codes else "")
 
@@ -109,7 +111,12 @@ async def send_transaction(session: aiohttp.ClientSession, url: str, credentials
                                      f"({type(error).__name__})")
     issues, words = outcome_issues(body)
     if 200 <= status < 300:
-        return Answer("sent", status, body if isinstance(body, dict) else {})
+        if not isinstance(body, dict) or body.get("type") != "transaction-response":
+            # Not a FHIR server's answer (a proxy's page, a wrong path): nothing is known
+            # to be stored, so the record stays pending until fhir_url is right.
+            return Answer("retry", status, error=f"HTTP {status} without a FHIR "
+                          "transaction-response: is fhir_url the server's FHIR base URL?")
+        return Answer("sent", status, body)
     if status == 401:
         credentials.forget()
     retrying = status >= 500 or status in (401, 408, 429)
