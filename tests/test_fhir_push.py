@@ -210,6 +210,19 @@ def test_a_200_that_is_not_a_fhir_answer_leaves_the_record_pending(clinic: Clini
     assert outbox.sent(clinic.data, record.id) is None
 
 
+def test_a_record_erased_before_its_delivery_was_confirmed_is_deleted_if_there(
+        clinic: Clinic, fhir: FhirTestServer) -> None:
+    record = clinic.save()
+    fhir.answer_next(Behaviour("commit-then-hang"))  # stored, but the kiosk never hears so
+    assert [one.state for one in clinic.push(timeout=0.3)] == ["pending"]
+    fhir.released.set()
+    assert len(clinic.mine("QuestionnaireResponse", record)) == 1
+    clinic.store.erase_record(record.id, "ana")
+    assert [one.state for one in clinic.push()] == ["sent"]
+    assert clinic.mine("QuestionnaireResponse", record) == clinic.mine("Flag", record) == []
+    assert fhir.invalid == []
+
+
 def test_a_sealed_record_waits_for_a_staff_login_without_penalty(
         clinic: Clinic, fhir: FhirTestServer, monkeypatch: pytest.MonkeyPatch) -> None:
     record = clinic.save()

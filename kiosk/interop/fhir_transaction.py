@@ -12,7 +12,8 @@ resources (:mod:`kiosk.interop.fhir`), so the EHR receives what ``kiosk export``
 
 Resources refer to each other through the entries' ``urn:uuid`` fullUrls; the server
 swaps in its own ids. An erased record's response is replaced by a stub marked
-``entered-in-error`` (no answers left on it) and its flags and consent are deleted.
+``entered-in-error`` (no answers left on it) and its flags and consent are deleted; one
+the server never confirmed having is deleted outright, if it is there at all.
 """
 
 from __future__ import annotations
@@ -97,9 +98,14 @@ def delivery_bundle(intake: Intake, questionnaire: Questionnaire, *, first: bool
 
 def erasure_bundle(record_id: str, erasure: Erasure) -> Resource:
     """The transaction that takes an erased record back: no patient data in it."""
-    stub: Resource = {"resourceType": "QuestionnaireResponse", "status": "entered-in-error"}
-    entries = [_by_identifier(full_url("QuestionnaireResponse", record_id), stub,
-                              RECORD_SYSTEM, record_id)]
+    if erasure.delivered:
+        stub: Resource = {"resourceType": "QuestionnaireResponse",
+                          "status": "entered-in-error"}
+        entries = [_by_identifier(full_url("QuestionnaireResponse", record_id), stub,
+                                  RECORD_SYSTEM, record_id)]
+    else:  # the server may never have had it: delete whatever a cut-short delivery left
+        entries = [{"request": {"method": "DELETE", "url": "QuestionnaireResponse?"
+                                + _search(RECORD_SYSTEM, record_id)}}]
     for number in range(1, erasure.flags + 1):
         flag_id = f"{record_id}-flag-{number}"
         entries.append({"request": {"method": "DELETE",

@@ -53,10 +53,13 @@ class Issue(BaseModel):
 
 
 class Erasure(BaseModel):
-    """What an erased record had on the server, to take back: its flags and consent."""
+    """What an erased record may have on the server, to take back: its response, flags
+    and consent. ``delivered``: the server confirmed holding it (else it may or may not,
+    a delivery having been cut short or in flight)."""
 
     flags: int
     consent: bool
+    delivered: bool = True
 
 
 class Owed(BaseModel):
@@ -141,22 +144,22 @@ def queue_ids(root: Path, record_ids: list[str], short_code: str | None = None) 
 
 
 def queue_erasure(root: Path, intake: Intake) -> None:
-    """Owe the server the record's erasure: unless it was never tried, the server may hold
-    it, so its response is marked entered-in-error and its flags and consent taken back."""
+    """Owe the server the record's erasure, if it was ever queued: the server may hold it
+    (a delivery may even be in flight now), so what it holds is taken back."""
     if not is_on(root):
         return
     path = _bucket_path(root, PENDING, intake.id)
     entries = _read(path)
     known = entries.get(intake.id)
     owed = None if known is None else _owed(path, intake.id, known)
-    if owed is not None and owed.attempts == 0 and sent(root, intake.id) is None:
-        del entries[intake.id]  # never left the kiosk: nothing to take back
-    else:
-        erasure = Erasure(flags=len(intake.flags),
-                          consent=intake.consent_confirmation is not None)
-        entries[intake.id] = Owed(change=(owed.change + 1) if owed else 1,
-                                  short_code=intake.short_code,
-                                  erase=erasure).model_dump(mode="json", exclude_defaults=True)
+    delivered = sent(root, intake.id) is not None
+    if owed is None and not delivered:
+        return  # saved before a FHIR server was set: never queued, never sent
+    erasure = Erasure(flags=len(intake.flags), consent=intake.consent_confirmation is not None,
+                      delivered=delivered)
+    entries[intake.id] = Owed(change=(owed.change + 1) if owed else 1,
+                              short_code=intake.short_code,
+                              erase=erasure).model_dump(mode="json", exclude_defaults=True)
     _write(path, entries)
 
 
