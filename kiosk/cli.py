@@ -17,7 +17,8 @@ from kiosk.errors import KioskError
 
 # Each module in kiosk.commands has ``register(subparsers, common)``; the order is the help's.
 COMMAND_MODULES = ("run", "preview", "validate", "rules", "submit", "records", "serve", "staff",
-                   "keys", "audit", "config", "web", "export", "backup", "restore", "check")
+                   "keys", "audit", "config", "web", "export", "backup", "restore", "check",
+                   "push")
 DEFAULT_COMMAND = "run"
 DEBUG_ENV = "KIOSK_DEBUG"
 

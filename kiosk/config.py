@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -33,6 +34,15 @@ class Settings(BaseModel):
     qr_timeout: float = Field(60.0, gt=0, le=3600)
     backup_dir: str | None = None  # a daily backup goes here (kiosk, kiosk serve) when set
     backup_keep: int = Field(7, ge=1, le=3650)  # how many daily backups are kept
+    # Sending intakes to the clinic's FHIR server (docs/export.md): the server, then one
+    # way to authenticate: none, a bearer token read from a file, or SMART Backend Services.
+    fhir_url: str | None = None
+    fhir_token_file: str | None = None
+    fhir_client_id: str | None = None
+    fhir_token_url: str | None = None
+    fhir_private_key_file: str | None = None
+    fhir_key_id: str | None = None
+    fhir_key_alg: Literal["RS384", "ES384"] = "RS384"
 
 
 def load_settings(data_dir: Path) -> Settings:

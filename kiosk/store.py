@@ -29,10 +29,11 @@ from kiosk.decisions import (
     flag_keys,
 )
 from kiosk.intake import Intake, QuestionnairePin
+from kiosk.keys import envelope
 from kiosk.keys.keyring import ClinicKey, Keyring
 from kiosk.patients import identity, link_key
 from kiosk.questionnaire.model import Questionnaire, content_digest
-from kiosk.storage import audit, backup, check, patients, records
+from kiosk.storage import audit, backup, check, outbox, patients, records
 from kiosk.storage.derived import DERIVED
 from kiosk.storage.errors import (
     DRAFTS_ADVICE,
@@ -71,6 +72,7 @@ __all__ = ["AuditEvent", "Draft", "RecordNotFound", "Store", "StoreDamaged", "St
 T = TypeVar("T")
 LOCK_TIMEOUT = 30.0  # seconds; a writer holds the lock for milliseconds
 DRAFTS_KIND = "the kiosk drafts"
+TEXT_CONTEXT = b"kept text"  # what a sealed free text is bound to (see seal_text)
 DRAFT_FIELDS = frozenset({"station"})
 
 
@@ -187,12 +189,14 @@ class Store:
             self._keep_questionnaire(questionnaire)
             codec = self.codec()
             secret = self._link_secret()
-            if secret is None:  # sealed, and no key here: the unlocked viewer links it
+            if secret is None:  # sealed, and no key here: the unlocked viewer links it, and
+                # queues it for the FHIR server then (see link_waiting)
                 records.save(self.root, intake, self._wait_for_link, codec=codec)
                 return
             key = link_key(secret, *identity(questionnaire, intake.answers))
             records.save(self.root, intake, lambda record: patients.link(
                 self.root, record, key, self._key_of(secret), codec), codec=codec)
+            outbox.queue(self.root, intake)
 
     def _wait_for_link(self, intake: Intake) -> None:
         if intake.patient is None:
@@ -216,6 +220,8 @@ class Store:
                     key = link_key(secret, *identity(questionnaire, intake.answers))
                     patients.link(self.root, intake, key, self._key_of(secret), self.codec())
                     records.rewrite(self.root, [intake], codec=self.codec())
+                    # Queued for the FHIR server only now: its Patient needs the link.
+                    outbox.queue(self.root, intake)
                     linked += 1
                 patients.linked(self.root, [record_id])
         return linked
@@ -257,6 +263,7 @@ class Store:
             kept = checked_decision(intake.flags, flag, decision, note, actor)
             intake.decisions = [*intake.decisions, kept]
             records.update(self.root, intake, codec=self.codec())
+            outbox.queue(self.root, intake)
             # The flag by its number only: its key names the item and level it was raised
             # on, health data the audit log (never sealed) must not hold.
             number = flag_keys(intake.flags).index(flag) + 1
@@ -280,6 +287,7 @@ class Store:
             confirmation = ConsentConfirmation(by=name, staff_user=actor)
             intake.consent_confirmation = confirmation
             records.update(self.root, intake, codec=self.codec())
+            outbox.queue(self.root, intake)
             audit.append(self.root, AuditEvent(
                 actor=actor, action="consent", record_id=intake.id, at=confirmation.at,
                 address=address,
@@ -307,6 +315,7 @@ class Store:
             records.erase(self.root, intake)
             patients.forget(self.root, intake, key, key_of, codec)
             patients.linked(self.root, [intake.id])
+            outbox.queue_erasure(self.root, intake)
             audit.append(self.root, AuditEvent(actor=actor, action="erase", record_id=intake.id,
                                                address=address, detail=detail))
             return intake.id
@@ -336,6 +345,7 @@ class Store:
         with self.locked():
             key_of = self._key_of(self._required_secret())
             intake, old = patients.split(self.root, record_ref, key_of, self.codec())
+            outbox.queue(self.root, intake)
             audit.append(self.root, AuditEvent(actor=actor, action="split",
                                                record_id=intake.id,
                                                detail=f"patient {old} -> {intake.patient}"))
@@ -348,6 +358,7 @@ class Store:
             key_of = self._key_of(self._required_secret())
             kept, moved = patients.merge(self.root, record_ref, other_record_ref, key_of,
                                          self.codec())
+            outbox.queue_ids(self.root, list(moved))
             audit.append_many(self.root, [
                 AuditEvent(actor=actor, action="merge", record_id=record_id,
                            detail=f"patient {previous} -> {kept}")
@@ -442,6 +453,25 @@ class Store:
             if ids:
                 table.remove(doc_ids=ids)
         return len(ids)
+
+    # --- free text kept beside records ----------------------------------------------------
+
+    def seal_text(self, text: str) -> str:
+        """``text`` as it may rest in the data folder (a server's words in the outbox, which
+        may quote what a record holds): sealed to the clinic's key once it has one."""
+        public = self._key.public if self._key is not None else self.keys.public_key()
+        return text if public is None else envelope.seal(public, text.encode(), TEXT_CONTEXT)
+
+    def open_text(self, sealed: str) -> str:
+        """What :meth:`seal_text` kept, readable again (with the key, if it was sealed)."""
+        if not envelope.is_sealed(sealed):
+            return sealed
+        if self._key is None:
+            return "(sealed: a staff login shows the server's words)"
+        try:
+            return self._key.open(sealed, TEXT_CONTEXT).decode("utf-8", "replace")
+        except envelope.SealBroken:
+            return "(the server's words did not open: damaged)"
 
     # --- audit ---------------------------------------------------------------------------
 

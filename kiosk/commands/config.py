@@ -18,12 +18,15 @@ from pydantic import ValidationError
 
 from kiosk.config import ConfigError, Settings, save_settings
 from kiosk.errors import KioskError
+from kiosk.interop.fhir_settings import FHIR_PATHS, FHIR_SETTINGS, FHIR_URLS, check_fhir_url
 from kiosk.link import check_public_url
 from kiosk.paths import resolve_data_dir
 from kiosk.pins import hash_pin
 from kiosk.settings_sources import CONFIG_FILE, SETTINGS_ENV, STAFF_PIN_ENV
+from kiosk.storage.outbox import switch_on_outbox
 
-SETTABLE = ("clinic_name", "public_url", "station", "idle_timeout", "backup_dir", "backup_keep")
+SETTABLE = ("clinic_name", "public_url", "station", "idle_timeout", "backup_dir", "backup_keep",
+            *FHIR_SETTINGS)
 PIN_MIN_LENGTH = 4
 PIN_MAX_LENGTH = 64
 
@@ -46,7 +49,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Change one setting: clinic_name, public_url (empty to use this "
                     "machine's address), station, idle_timeout (seconds), backup_dir (where "
                     "the kiosk and 'kiosk serve' write a backup once a day; empty for none) "
-                    "or backup_keep (how many of those to keep).")
+                    "or backup_keep (how many of those to keep); fhir_url (the clinic's FHIR "
+                    "server intakes are sent to; empty for none), fhir_token_file, "
+                    "fhir_client_id, fhir_token_url, fhir_private_key_file, fhir_key_id or "
+                    "fhir_key_alg (how the kiosk signs in there; see docs/export.md).")
     setter.add_argument("key", choices=SETTABLE)
     setter.add_argument("value")
     setter.set_defaults(handler=run_set)
@@ -108,13 +114,19 @@ def run_set(args: argparse.Namespace) -> int:
     value: Any = args.value
     if args.key == "public_url":
         value = check_public_url(value) if value.strip() else None
-    if args.key == "backup_dir":  # kept whole: the kiosk may start from another folder
+    if args.key in FHIR_URLS:
+        value = check_fhir_url(args.key, value) if value.strip() else None
+    if args.key in ("backup_dir", *FHIR_PATHS):  # kept whole: the kiosk may start elsewhere
         value = str(Path(value).expanduser().absolute()) if value.strip() else None
+    if args.key in ("fhir_client_id", "fhir_key_id"):
+        value = value.strip() or None
     try:
         changed = Settings.model_validate({**settings.model_dump(), args.key: value})
     except ValidationError as error:
         raise ConfigError(f"{args.key}: {_problems(error, locations=False)}") from None
     save_settings(data_dir, changed)
+    if args.key == "fhir_url" and changed.fhir_url:
+        switch_on_outbox(data_dir)
     print(f"{args.key} set to {getattr(changed, args.key)!r}. Restart the kiosk for it to "
           "take effect.")
     variable = SETTINGS_ENV.get(args.key)
@@ -128,7 +140,7 @@ def run_show(args: argparse.Namespace) -> int:
     settings = file_settings(data_dir)
     print(f"data folder: {data_dir}")
     for key in ("clinic_name", "public_url", "station", "idle_timeout", "qr_timeout",
-                "backup_dir", "backup_keep"):
+                "backup_dir", "backup_keep", *FHIR_SETTINGS):
         value = getattr(settings, key)
         variable = SETTINGS_ENV.get(key)
         if variable and os.environ.get(variable):
@@ -139,6 +151,9 @@ def run_show(args: argparse.Namespace) -> int:
             print("public_url: not set (the kiosk uses this machine's address)")
         elif key == "backup_dir" and value is None:
             print("backup_dir: not set (no daily backups)")
+        elif key.startswith("fhir_") and (value is None or not settings.fhir_url or (
+                key == "fhir_key_alg" and not settings.fhir_client_id)):
+            continue  # only what sending to a FHIR server uses, once one is set
         else:
             print(f"{key}: {value}{source}")
     if os.environ.get(STAFF_PIN_ENV):

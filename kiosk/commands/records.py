@@ -32,6 +32,7 @@ from kiosk.questionnaire.model import (
     YesNoItem,
 )
 from kiosk.questionnaire.text import clean_patient_text
+from kiosk.storage import outbox
 from kiosk.storage.files import write_durably
 from kiosk.store import AuditEvent, Store
 
@@ -85,18 +86,22 @@ def run_list(args: argparse.Namespace) -> int:
     open_flags = None if args.open_flags is None else args.open_flags == "yes"
     intakes = store.list_intakes(status=args.status, since=args.since, until=args.until,
                                  limit=args.limit, open_flags=open_flags)
+    # Only once a FHIR server was set: how far each record got there.
+    delivery = outbox.delivery_words(store.root, [intake.id for intake in intakes])
     if args.json:
-        print(json.dumps([summary(intake) for intake in intakes], ensure_ascii=False,
-                         indent=2))
+        print(json.dumps([summary(intake) | ({"delivery": delivery[intake.id]} if delivery
+                                             else {}) for intake in intakes],
+                         ensure_ascii=False, indent=2))
         return 0
     if not intakes:
         print("No records.")
         return 0
     rows: list[tuple[str, ...]] = [("SUBMITTED", "CODE", "STATUS", "OPEN", "QUESTIONNAIRE",
-                                    "FLAGS", "ID")]
+                                    "FLAGS", *(("DELIVERY",) if delivery else ()), "ID")]
     rows += [(local_time(intake), intake.short_code, intake.status, str(intake.open_flags),
               f"{intake.questionnaire.id} v{intake.questionnaire.version}",
-              flag_counts(intake), intake.id) for intake in intakes]
+              flag_counts(intake), *((delivery[intake.id],) if delivery else ()), intake.id)
+             for intake in intakes]
     print_table(rows)
     return 0
 

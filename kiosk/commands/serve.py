@@ -93,9 +93,12 @@ def run(args: argparse.Namespace) -> int:
 async def _serve(store: Store, host: str, port: int, public_url: str,
                  ssl_context: ssl.SSLContext | None, has_staff: bool,
                  daily: DailyBackup | None = None) -> None:
+    from kiosk.interop.fhir_push import background_pusher
     from kiosk.viewer import start_viewer
 
     running = await start_viewer(store, host, port, public_url, ssl_context)
+    pusher = background_pusher(store)  # sends intakes on to the clinic's FHIR server
+    pushing = pusher.start() if pusher is not None else None
     scheme = "https" if ssl_context else "http"
     print(f"Clinician viewer listening on {scheme}://{host}:{running.port}", flush=True)
     print(f"QR links open {public_url}/i/...", flush=True)
@@ -112,4 +115,6 @@ async def _serve(store: Store, host: str, port: int, public_url: str,
                 await asyncio.to_thread(daily.take_if_due)
             await asyncio.sleep(BACKUP_LOOK_SECONDS)
     finally:
+        if pushing is not None:
+            pushing.cancel()
         await running.stop()

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from kiosk.keys.keyring import Keyring
 from kiosk.questionnaire.model import Questionnaire, content_digest
 from kiosk.settings_sources import CONFIG_FILE
-from kiosk.storage import audit, records
+from kiosk.storage import audit, outbox, records
 from kiosk.storage.derived import DERIVED, DerivedIndex, Problem, RecordScan, move_aside
 from kiosk.storage.errors import StoreDamaged
 from kiosk.storage.files import FileIdentity, file_identity, object_shape, read_json, tinydb_shape
@@ -73,6 +73,7 @@ def check(root: Path, lock: contextlib.AbstractContextManager[Any], repair: bool
     _check_documents(root, report)
     _check_drafts(root, report)
     _check_keys(root, report)
+    _check_outbox(root, report)
     _check_shared_codes(root, scan, report)
     index_problems = _check_indexes(root, scan, report, derived)
     if index_problems or (repair and any(p.repairable for p in report.problems)):
@@ -192,6 +193,17 @@ def _check_drafts(root: Path, report: Report) -> None:
         read_json(path, tinydb_shape(), "the kiosk drafts")
     except StoreDamaged as damage:
         report.problems.append(Problem(path, f"{damage.problem}; {DRAFTS_PROBLEM}", True))
+
+
+def _check_outbox(root: Path, report: Report) -> None:
+    """The FHIR outbox: not derived (what the server holds is known only from it), so a
+    damaged file needs a backup; each entry is read as the pusher reads it."""
+    for path in outbox.outbox_files(root):
+        report.counts["outbox file"] += 1
+        try:
+            outbox.check_file(path)
+        except StoreDamaged as damage:
+            report.problems.append(Problem(path, damage.problem, repairable=False))
 
 
 def _check_indexes(root: Path, scan: RecordScan, report: Report,

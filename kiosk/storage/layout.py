@@ -15,8 +15,12 @@
                                       and the draft key (kiosk.keys.keyring)
     questionnaires/<hash>.json        each questionnaire's content, once per content hash
     documents/<name>.json             small named documents (staff accounts, sessions)
+    outbox/pending/ab.json            records still owed to the clinic's FHIR server, and
+    outbox/sent/ab.json               those delivered, with the server's ids (see
+                                      :mod:`kiosk.storage.outbox`; only once fhir_url is set)
     drafts.json                       the answers so far, one per kiosk station
     store.lock                        the cross-process lock writers hold
+    push.lock                         held by the one process sending to the FHIR server
     config.json                       the settings (``kiosk config``)
     cache/                            what a starting kiosk keeps to paint sooner
     damaged/                          files ``kiosk check --repair`` moved aside, kept
@@ -36,13 +40,14 @@ QUESTIONNAIRES = "questionnaires"
 DOCUMENTS = "documents"
 DRAFTS_FILE = "drafts.json"
 LOCK_FILE = "store.lock"
+PUSH_LOCK_FILE = "push.lock"  # held by the one process sending to the FHIR server
 TOP_FOLDERS = (RECORDS, AUDIT, INDEX, QUESTIONNAIRES, DOCUMENTS)
 CACHE = "cache"
 DAMAGED = "damaged"
 # Not in a backup: answers still being given, the lock, what a kiosk rebuilds by itself,
 # and what repair set aside. Names starting with "." are a backup's or restore's own
 # working folders, and "*.tmp" a write caught half-way.
-NOT_BACKED_UP = frozenset({DRAFTS_FILE, LOCK_FILE, CACHE, DAMAGED})
+NOT_BACKED_UP = frozenset({DRAFTS_FILE, LOCK_FILE, PUSH_LOCK_FILE, CACHE, DAMAGED})
 
 ID_INDEX = "ids"
 CODE_INDEX = "codes"

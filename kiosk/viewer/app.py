@@ -11,7 +11,7 @@ from aiohttp import web
 
 from kiosk.link import check_public_url
 from kiosk.store import Store
-from kiosk.viewer import auth, corrections, decide, erase, pages
+from kiosk.viewer import auth, corrections, decide, erase, pages, send_again
 from kiosk.viewer.accounts import StaffAccounts
 from kiosk.viewer.context import PACKAGE_DIR, VIEWER, ViewerContext
 from kiosk.viewer.security import add_security_headers, plain_errors, same_origin_posts
@@ -68,6 +68,7 @@ def create_app(store: Store, *, public_url: str, secure_cookies: bool,
     app.router.add_post("/i/{ref}/split", corrections.split_visit, name="record-split")
     app.router.add_post("/i/{ref}/merge", corrections.merge_patients, name="record-merge")
     app.router.add_post("/i/{ref}/erase", erase.erase_record, name="record-erase")
+    app.router.add_post("/i/{ref}/send-again", send_again.send_again, name="record-send-again")
     app.router.add_get("/login", auth.login_form, name="login-form")
     app.router.add_post("/login", auth.log_in, name="login")
     app.router.add_post("/logout", auth.log_out, name="logout")

@@ -28,6 +28,7 @@ from kiosk.viewer.auth import require_session, see_other
 from kiosk.viewer.context import ViewerContext, viewer
 from kiosk.viewer.course import badges
 from kiosk.viewer.decision_view import decisions_view
+from kiosk.viewer.delivery_view import delivery_view
 from kiosk.viewer.record_cache import RecordPart
 from kiosk.viewer.record_view import local_time, reviewed_line
 from kiosk.viewer.security import log, tokens_match
@@ -112,7 +113,7 @@ def record_page_html(context: ViewerContext, ref: str, session: Session,
     html = context.templates.get_template("record.html").render(
         session=session, intake=intake, record_top=context.course_parts.top(visits, index),
         decisions=Markup(decisions), record_body=record.body, reviewed=reviewed_line(intake),
-        visit_count=len(visits))
+        visit_count=len(visits), delivery=delivery_view(context.store, intake.id))
     return intake, html
 
 
