@@ -88,14 +88,15 @@ class StaffScreen(ModalScreen[bool]):
             yield Static(plain(staff_text("status_station", station=status.station)))
             yield Static(plain(status.questionnaire, multiline=True))
             yield Static(plain(staff_text("status_viewer", viewer=status.viewer)))
-            yield Static(staff_text("status_sealed" if status.sealed else "status_not_sealed"),
-                         id="staff-sealed")
             if status.notice:
                 yield Static(status.notice_title or staff_text("reload_failed"),
                              id="staff-notice-title")
                 yield Static(plain(status.notice, multiline=True), id="staff-notice")
             else:
                 yield Static(staff_text("status_no_notice"), id="staff-notice-title")
+            # Below the notice: a broken file is what staff must see first.
+            yield Static(staff_text("status_sealed" if status.sealed else "status_not_sealed"),
+                         id="staff-sealed")
         with Horizontal(id="staff-buttons"):
             yield Button(staff_text("exit_kiosk"), id="exit", variant="error")
             yield Button(staff_text("back_to_kiosk"), id="cancel")

@@ -100,9 +100,8 @@ _STAFF: dict[str, str] = {
     "status_station": "Station: {station}",
     "status_questionnaire": "Questionnaire: {title} ({id}, version {version}) from {path}",
     "status_viewer": "Clinician viewer: {viewer}",
-    "status_sealed": "Records: sealed with the clinic's key; only a staff login reads them.",
-    "status_not_sealed": "Records: NOT protected yet. They are stored in clear until "
-                         "'kiosk staff add NAME' sets up the clinic's key and seals them.",
+    "status_sealed": "Records are sealed: only a staff login reads them.",
+    "status_not_sealed": "NOT protected: 'kiosk staff add NAME' seals records.",
     "files_need_attention": "A questionnaire file needs attention (below); patients are "
                             "offered only the good ones. Fix the file (check it with 'kiosk "
                             "validate'); the kiosk picks it up at the next Welcome screen.",
