@@ -21,6 +21,17 @@ The one-day import saves 20,000 intakes submitted on one day, one by one through
 store as ``kiosk submit`` does (each linked, 4 visits a patient), into a store holding
 one clinic day of 30: its total time, and the per-save pace over the first and the last
 500. Then lookups by id into the import's day and into the day of 30, taken in turn.
+
+Sealed saves: once the clinic has keys a kiosk holds the public key only, so it seals
+each record and, unable to link it, notes it as waiting; the unlocked viewer links it
+later (``Store.link_waiting``). Two stores of 10,000 (1,000 with ``--quick``) hold the
+same kind of records, one in clear and one set up with keys and sealed in place as the
+first ``kiosk staff add`` does; each clear save with linking is paired with a sealed
+kiosk-side save, in alternating order. Then a store holding the clinic's key links what
+the sealed saves left waiting, timed as a whole: records linked a second. The one-day
+import is also run into a sealed store (kiosk-side, as ``kiosk submit`` saves there;
+1,000 with ``--quick``), and what it left waiting is linked the same way.
+``--sealed-only`` runs these alone.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import statistics
 import sys
@@ -48,6 +60,7 @@ from answers_fixture import complete_answers  # noqa: E402
 
 from kiosk.ids import new_patient_id, new_record_id, new_short_code  # noqa: E402
 from kiosk.intake import Intake, build_intake  # noqa: E402
+from kiosk.keys.keyring import ClinicKey  # noqa: E402
 from kiosk.paths import BUNDLED_QUESTIONNAIRE  # noqa: E402
 from kiosk.patients import link_key  # noqa: E402
 from kiosk.questionnaire.loader import load_questionnaire  # noqa: E402
@@ -64,6 +77,7 @@ from kiosk.storage.layout import (  # noqa: E402
     day_file,
     index_file,
 )
+from kiosk.storage.sealing_migration import seal_in_place  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 
 SIZES = (0, 1_000, 10_000, 50_000)
@@ -73,6 +87,8 @@ TARGET_BYTES = 3_500
 START = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 ONE_DAY_IMPORT = 20_000
 PACE_WINDOW = 500
+SEALED_SIZE = 10_000
+STAFF = ("bench", "bench password 1")
 Results = dict[int, dict[str, tuple[float, float]]]  # size -> operation -> (median, p95) ms
 
 
@@ -262,15 +278,18 @@ def save_unlinked(store: Store, intake: Intake) -> None:
     """A save as it was before linking: the record and its id and code indexes, under the
     lock, nothing of the patient index (the questionnaire is already kept)."""
     with store.locked():
-        records.save(store.root, intake)
+        records.save(store.root, intake, codec=store.codec())
 
 
 def bench_one_day_import(work: Path, questionnaire: Questionnaire, template: dict[str, Any],
-                         count: int, samples: int) -> dict[str, Any]:
-    """``count`` saves all submitted on one day, then lookups there and in a day of 30."""
-    root = work / "one-day"
+                         count: int, samples: int, sealed: bool = False) -> dict[str, Any]:
+    """``count`` saves all submitted on one day, then lookups there and in a day of 30.
+    ``sealed``: into a store with keys, by a kiosk-side store (each save sealed and left
+    waiting), then linked by a store holding the key before the lookups."""
+    root = work / ("one-day-sealed" if sealed else "one-day")
     people = People()
     usual_day = fill_store(root, questionnaire, template, PER_DAY, people)
+    key = seal_store(root) if sealed else None
     store = Store(root)
     step = dt.timedelta(hours=15) / count  # every one between 08:00 and 23:00 of one day
     paces: list[float] = []
@@ -284,6 +303,11 @@ def bench_one_day_import(work: Path, questionnaire: Questionnaire, template: dic
         if n % 2_000 == 1_999:
             print(f"  imported {n + 1:,}", file=sys.stderr, flush=True)
     total = time.perf_counter() - started
+    found: dict[str, Any] = {"sealed": sealed, "load": load_average()}
+    if key is not None:
+        store = Store(root)
+        store.unlock(key)
+        found["link"] = timed_link(store, count)
     lookups: dict[str, list[float]] = defaultdict(list)
     for big, usual in zip(random.choices(imported, k=samples),
                           random.choices(usual_day, k=samples), strict=True):
@@ -292,19 +316,25 @@ def bench_one_day_import(work: Path, questionnaire: Questionnaire, template: dic
     day = START.date().isoformat()
     parts = sum(1 for place, _ in records.record_files(root) if place.startswith(day))
     largest = max(path.stat().st_size for _, path in records.record_files(root))
-    return {"count": count, "total": total, "parts": parts, "largest": largest,
-            "first": summary(paces[:PACE_WINDOW]), "last": summary(paces[-PACE_WINDOW:]),
-            "import day": summary(lookups["import day"]),
-            "day of 30": summary(lookups["day of 30"])}
+    found.update({"count": count, "total": total, "parts": parts, "largest": largest,
+                  "first": summary(paces[:PACE_WINDOW]), "last": summary(paces[-PACE_WINDOW:]),
+                  "import day": summary(lookups["import day"]),
+                  "day of 30": summary(lookups["day of 30"])})
+    return found
 
 
 def print_one_day_import(found: dict[str, Any]) -> None:
+    kind = "sealed one-day import (kiosk-side: no linking)" if found["sealed"] \
+        else "one-day import"
     print()
-    print(f"one-day import: {found['count']:,} saves in {found['total']:.1f} s "
+    print(f"{kind}: {found['count']:,} saves in {found['total']:.1f} s "
           f"({found['count'] / found['total']:.0f} a second) into {found['parts']} parts of "
-          f"at most {records.PART_SIZE} (largest records file {found['largest'] / 1e3:.0f} KB)")
+          f"at most {records.PART_SIZE} (largest records file {found['largest'] / 1e3:.0f} KB)"
+          f"; {found['load']} at its end")
+    if "link" in found:
+        print_link(found["link"])
     print()
-    print("| one-day import | median / p95 (ms) |")
+    print(f"| {kind} | median / p95 (ms) |")
     print("|---|---:|")
     for label, key in ((f"save, first {PACE_WINDOW:,}", "first"),
                        (f"save, last {PACE_WINDOW:,}", "last"),
@@ -312,6 +342,88 @@ def print_one_day_import(found: dict[str, Any]) -> None:
                        (f"lookup in a day of {PER_DAY}", "day of 30")):
         median, p95 = found[key]
         print(f"| {label} | {median:.2f} / {p95:.2f} |")
+
+
+# --- sealed saves ---------------------------------------------------------------------------
+
+def seal_store(root: Path) -> ClinicKey:
+    """Set up the clinic's key as the first ``kiosk staff add`` does (the store's link
+    secret sealed in) and seal the records already there; the opened key."""
+    store = Store(root)
+    with store.locked():
+        key, _code = store.keys.set_up(*STAFF, patients.load_secret(root))
+    seal_in_place(store)
+    return key
+
+
+def timed_link(store: Store, waiting: int) -> tuple[int, float]:
+    """Link everything waiting, as the unlocked viewer does; (records linked, seconds)."""
+    started = time.perf_counter()
+    linked = store.link_waiting()
+    took = time.perf_counter() - started
+    if linked != waiting:
+        raise SystemExit(f"link_waiting linked {linked} records, not the {waiting} waiting")
+    return linked, took
+
+
+def print_link(link: tuple[int, float]) -> None:
+    linked, took = link
+    print(f"link_waiting by a store holding the key: {linked:,} records in {took:.1f} s "
+          f"({linked / took:.0f} a second, {took / linked * 1000:.2f} ms each); "
+          f"{load_average()}")
+
+
+def bench_sealed_saves(work: Path, questionnaire: Questionnaire, template: dict[str, Any],
+                       size: int, samples: int) -> dict[str, Any]:
+    """A clear save with linking paired with a sealed kiosk-side save (no linking, noted as
+    waiting), two stores of ``size``; then the waiting records linked."""
+    crowds = {"clear": People(), "sealed": People()}
+    stores: dict[str, Store] = {}
+    key: ClinicKey | None = None
+    for kind, crowd in crowds.items():
+        root = work / f"store-{size}-{kind}"
+        fill_store(root, questionnaire, template, size, crowd)
+        if kind == "sealed":
+            key = seal_store(root)
+        stores[kind] = Store(root)  # the sealed one: a kiosk's, the public key only
+        print(f"  filled a {kind} store with {size:,} records", file=sys.stderr, flush=True)
+    times: dict[str, list[float]] = defaultdict(list)
+    for n, moment in enumerate(moments(samples, START, step=1)):
+        steps = []
+        for kind, crowd in crowds.items():
+            intake = Intake.model_validate(clone(template, moment, visitor(crowd, n), None))
+            steps.append((kind, partial(stores[kind].save_intake, intake, questionnaire)))
+        for kind, step in (steps if n % 2 else steps[::-1]):
+            times[kind].append(timed(step))
+    assert key is not None
+    viewer = Store(stores["sealed"].root)
+    viewer.unlock(key)
+    paired = [sealed - clear for sealed, clear in
+              zip(times["sealed"], times["clear"], strict=True)]
+    return {"size": size, "samples": samples, "clear": summary(times["clear"]),
+            "sealed": summary(times["sealed"]), "difference": summary(paired),
+            "load": load_average(), "link": timed_link(viewer, samples)}
+
+
+def print_sealed_saves(found: dict[str, Any]) -> None:
+    print()
+    print(f"sealed saves: {found['samples']} pairs, stores of {found['size']:,} records; "
+          f"{found['load']}")
+    print()
+    print("| save | median / p95 (ms) |")
+    print("|---|---:|")
+    for label, key in (("clear, with linking (as before keys)", "clear"),
+                       ("sealed, kiosk-side (no linking, noted as waiting)", "sealed"),
+                       ("sealed minus clear (paired)", "difference")):
+        median, p95 = found[key]
+        print(f"| {label} | {median:.2f} / {p95:.2f} |")
+    print()
+    print_link(found["link"])
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def bench_tinydb(work: Path, template: dict[str, Any], count: int,
@@ -349,6 +461,9 @@ def main() -> None:
                         help="skip plain TinyDB (its operations at 50,000 take seconds)")
     parser.add_argument("--one-day-only", action="store_true",
                         help=f"only the import of {ONE_DAY_IMPORT:,} intakes on one day")
+    parser.add_argument("--sealed-only", action="store_true",
+                        help="only sealed saves against clear ones, linking what they left "
+                             "waiting, and the one-day import into a sealed store")
     parser.add_argument("--import-count", type=int, default=None, metavar="N",
                         help=f"how many the one-day import saves ({ONE_DAY_IMPORT:,})")
     parser.add_argument("--part-size", type=int, default=records.PART_SIZE, metavar="N",
@@ -368,6 +483,13 @@ def main() -> None:
             print_one_day_import(bench_one_day_import(Path(tmp), questionnaire, template,
                                                       imports, samples))
         return
+    sealed_size = 1_000 if args.quick else SEALED_SIZE
+    sealed_imports = args.import_count or (1_000 if args.quick else ONE_DAY_IMPORT)
+    if args.sealed_only:
+        with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=args.work) as tmp:
+            run_sealed(Path(tmp), questionnaire, template, sealed_size, samples,
+                       sealed_imports)
+        return
     print(f"records of {len(encode(template)):,} bytes, {PER_DAY} intakes a clinic day; "
           f"{VISITS_PER_PATIENT} visits a patient; store: {samples} saves with and without "
           "linking, lookups and history lookups per size; plain TinyDB: "
@@ -382,8 +504,17 @@ def main() -> None:
                                                     tinydb_samples(count, args.quick))
             print(f"  measured plain TinyDB at {count:,} records", file=sys.stderr, flush=True)
         one_day = bench_one_day_import(work, questionnaire, template, imports, samples)
-    print_table(results, sizes)
-    print_one_day_import(one_day)
+        print_table(results, sizes)
+        print_one_day_import(one_day)
+        run_sealed(work, questionnaire, template, sealed_size, samples, sealed_imports)
+
+
+def run_sealed(work: Path, questionnaire: Questionnaire, template: dict[str, Any], size: int,
+               samples: int, imports: int) -> None:
+    """Sealed saves against clear ones, then the one-day import into a sealed store."""
+    print_sealed_saves(bench_sealed_saves(work, questionnaire, template, size, samples))
+    print_one_day_import(bench_one_day_import(work, questionnaire, template, imports, samples,
+                                              sealed=True))
 
 
 def cells(results: dict[str, Results], kind: str, count: int, operations: tuple[str, ...],

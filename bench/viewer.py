@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python bench/viewer.py`` (a few minutes; ``--quick`` for a smoke run,
 ``--steps-only`` for the in-process figures of one page alone, ``--course`` for the pages
 of patients with 6 visits against single-visit pages, ``--decided`` for pages with every
-flag decided and consent confirmed against undecided ones).
+flag decided and consent confirmed against undecided ones, ``--sealed`` for a sealed store
+against a clear one).
 
 Each store is filled through ``Store.save_intake`` (the store has no bulk path): real
 intakes of the bundled questionnaire, 30 a clinic day over past days. To keep the
@@ -19,6 +20,14 @@ Every record is its own patient (each has its own name), except with ``--course`
 two stores of the same size are compared, one where every record is a single visit and
 one where every patient comes 6 times (a first visit, then 5 bundled follow-ups a week
 apart), so each page there shows the banner, standing flags, visits and trend of 6 visits.
+
+With ``--sealed`` two stores hold the same records (one filled, then copied): one stays in
+clear, the other gets the clinic's key from a real first ``kiosk staff add`` (which seals
+the records in place), so its viewer opens each record's sealed part once a phone's login
+has unlocked it. Before any warm-up, one phone per server asks for records never viewed
+(not in the viewer's record cache): one record of each past day first (its day file not
+read yet either), then a second record of each of those days (its day file parsed, the
+record itself not). Those first views alternate between the two servers.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+from markupsafe import Markup
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # the shared complete-answers fixture
@@ -193,6 +203,108 @@ def prepare(work: Path, questionnaire: Questionnaire, size: int, courses: bool =
     print(f"  filled {size:,} records through save_intake in {took:.1f} s "
           f"({took / size * 1000:.2f} ms each, on {where})", file=sys.stderr, flush=True)
     return Viewer(size, root, ids, label)
+
+
+def prepare_sealed(work: Path, questionnaire: Questionnaire, size: int) -> list[Viewer]:
+    """Two stores of the same ``size`` records: one in clear, and a copy given the clinic's
+    key by a real first ``kiosk staff add`` (for the bench's staff account), which seals
+    the records in place."""
+    clear = prepare(work, questionnaire, size, label="clear")
+    root = work / f"store-{size}-sealed"
+    shutil.copytree(clear.root, root)
+    started = time.perf_counter()
+    added = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "staff", "add", STAFF[0], "--password-stdin",
+         "--data", str(root)],
+        input=STAFF[1] + "\n", capture_output=True, text=True)  # the recovery code: dropped
+    if added.returncode != 0 or f"sealed {size} record(s)" not in added.stdout:
+        raise SystemExit(f"kiosk staff add did not seal the copy: {added.stderr.strip()!r}")
+    print(f"  sealed the copy with 'kiosk staff add' in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr, flush=True)
+    return [clear, Viewer(size, root, list(clear.record_ids), "sealed")]
+
+
+def first_view_picks(record_ids: list[str]) -> tuple[list[str], list[str]]:
+    """Records never viewed yet, from past days beyond those the phones open: one of each
+    day (its day file not read either), and another of each of those days (its day file
+    then already parsed). ``record_ids`` are newest first, 30 a day."""
+    days: dict[int, list[str]] = {}
+    for n, record_id in enumerate(record_ids):
+        days.setdefault(n // PER_DAY, []).append(record_id)
+    picks = [random.sample(ids, 2) for ids in days.values() if len(ids) >= 2]
+    return [first for first, _ in picks], [second for _, second in picks]
+
+
+FirstViews = dict[str, dict[str, list[float]]]  # ms by server label, then by kind
+
+
+async def first_views(viewers: list[Viewer], picks: tuple[list[str], list[str]],
+                      warm_up: str) -> tuple[FirstViews, float]:
+    """Each picked record's page asked once by one phone, alternating between the servers;
+    ms by server label, then by "new day" / "day read"; and the load average after."""
+    phones = {viewer.label: aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+              for viewer in viewers}
+    found: FirstViews = {viewer.label: {"new day": [], "day read": []} for viewer in viewers}
+    try:
+        for viewer in viewers:  # a login (the sealed one's opens the key), templates compiled
+            base = f"http://127.0.0.1:{viewer.port}"
+            await log_in(phones[viewer.label], base)
+            for _ in range(20):
+                await page(phones[viewer.label], base, warm_up)
+        order = list(viewers)
+        for kind, record_ids in zip(("new day", "day read"), picks, strict=True):
+            for record_id in record_ids:
+                random.shuffle(order)
+                for viewer in order:
+                    found[viewer.label][kind].append(await page(
+                        phones[viewer.label], f"http://127.0.0.1:{viewer.port}", record_id))
+    finally:
+        for session in phones.values():
+            await session.close()
+    return found, os.getloadavg()[0]
+
+
+async def page(session: aiohttp.ClientSession, base: str, record_id: str) -> float:
+    """One record page, ms from request to the last byte."""
+    started = time.perf_counter()
+    async with session.get(f"{base}/i/{record_id}", allow_redirects=False) as reply:
+        await reply.read()
+        if reply.status != 200:
+            raise SystemExit(f"record page answered {reply.status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def report_first_views(found: FirstViews, load: float) -> None:
+    print(f"\nFirst view of a record (not in the viewer's record cache), one phone, "
+          f"servers alternating; load average {load:.2f} just after:")
+    print("\n| store | first view | requests | median (ms) | p99 (ms) |")
+    print("|---|---|---:|---:|---:|")
+    for label, kinds in found.items():
+        for kind, samples in kinds.items():
+            what = "first of its day (day file read)" if kind == "new day" \
+                else "day file already parsed"
+            print(f"| {label} | {what} | {len(samples):,} | {statistics.median(samples):.1f} | "
+                  f"{percentile(samples, 0.99):.1f} |")
+
+
+def opening_costs(viewers: list[Viewer]) -> None:
+    """In-process: reading one record through the viewer's cache keeping no record (a first
+    view each time, day files kept parsed), clear against sealed (opened with the key)."""
+    print("\nOne first view's read of the record, in-process (mean ms over 2,000; load "
+          f"average {os.getloadavg()[0]:.2f}):")
+    for viewer in viewers:
+        store = Store(viewer.root)
+        if store.sealed:
+            store.unlock(store.keys.unlock(*STAFF))
+        unkept = RecordCache(store, lambda intake: Markup(""), size=0)
+        for record_id in viewer.record_ids:
+            unkept.intake(record_id)  # every day file parsed once
+        picks = random.choices(viewer.record_ids, k=2_000)
+        started = time.perf_counter()
+        for record_id in picks:
+            unkept.intake(record_id)
+        took = (time.perf_counter() - started) / len(picks) * 1000
+        print(f"  {viewer.label}: {took:.3f}")
 
 
 def start(viewer: Viewer) -> None:
@@ -394,6 +506,13 @@ def main() -> None:
                         help="compare record pages with every flag decided (with history) "
                              "and consent confirmed against undecided ones, two stores of "
                              "1,000 records")
+    parser.add_argument("--sealed", action="store_true",
+                        help="compare a sealed store (the viewer unlocked by the phones' "
+                             "login) against a clear one with the same records, and the "
+                             "first view of a record in each (--sealed-size records)")
+    parser.add_argument("--sealed-size", type=int, default=3_000,
+                        help="records in each store with --sealed (default 3,000: 100 days, "
+                             "so 100 first views of each kind; 1,000 with --quick)")
     parser.add_argument("--work", type=Path, help="folder for the stores (default: a temp "
                         "folder on disk, removed afterwards)")
     args = parser.parse_args()
@@ -405,7 +524,12 @@ def main() -> None:
         steps(questionnaire)
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="kiosk-viewer-bench-", dir="/var/tmp"))
-    if args.decided:
+    picks: tuple[list[str], list[str]] = ([], [])
+    if args.sealed:
+        viewers = prepare_sealed(work, questionnaire,
+                                 1_000 if args.quick else args.sealed_size)
+        picks = first_view_picks(viewers[0].record_ids)
+    elif args.decided:
         viewers = [prepare(work, questionnaire, 1_000, label="undecided"),
                    prepare(work, questionnaire, 1_000, label="decided", decided=True)]
     elif args.course:
@@ -418,11 +542,18 @@ def main() -> None:
         viewer.record_ids = viewer.record_ids[:args.opened] if args.opened else viewer.record_ids
     print(f"  phones open {'the newest ' + format(args.opened, ',') if args.opened else 'any'}"
           " records of each store", file=sys.stderr, flush=True)
+    first: tuple[FirstViews, float] = ({}, 0.0)
     try:
         for viewer in viewers:
             start(viewer)
+        if args.sealed:
+            picked = {*picks[0], *picks[1]}
+            warm_up = next(r for r in viewers[0].record_ids if r not in picked)
+            first = asyncio.run(first_views(viewers, picks, warm_up))
         asyncio.run(measure(viewers, rounds, per_burst))
         events = {viewer.label: audit_events_today(viewer) for viewer in viewers}
+        if args.sealed:
+            opening_costs(viewers)
     finally:
         for viewer in viewers:
             if viewer.process is not None:
@@ -430,6 +561,11 @@ def main() -> None:
                 viewer.process.wait(timeout=15)
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
+    if args.sealed:
+        report(viewers, events, heading="store",
+               goal="goal: p99 under 50 ms; sealed within x1.3 of clear")
+        report_first_views(*first)
+        return
     if args.decided:
         report(viewers, events, heading="flags on each page",
                goal="goal: p99 under 50 ms; decided within x1.3 of undecided")

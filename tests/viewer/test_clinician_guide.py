@@ -39,9 +39,10 @@ def kiosk_arguments(command: str) -> list[str] | None:
 
 def test_the_guide_shows_every_viewer_command() -> None:
     commands = [kiosk_arguments(command) for command, _ in console_sessions()]
-    used = {words[0] + (f" {words[1]}" if words[0] == "staff" else "")
+    used = {words[0] + (f" {words[1]}" if words[0] in ("staff", "keys") else "")
             for words in commands if words}
-    assert used == {"staff add", "staff list", "staff remove", "serve", "audit", "records"}
+    assert used == {"staff add", "staff list", "staff passwd", "staff remove", "keys recovery",
+                    "serve", "audit", "records"}
 
 
 @pytest.mark.parametrize("command", [c for c, _ in console_sessions() if kiosk_arguments(c)])
@@ -52,21 +53,44 @@ def test_every_kiosk_command_in_the_guide_parses(command: str) -> None:
     assert callable(parsed.handler)
 
 
+PROMPT = re.compile(r"(New password|New password again|Password|Password for \w+):")
+RECOVERY_CODE = re.compile(r"\b[0-9A-Z]{5}(-[0-9A-Z]{5}){4}\b")
+
+
+def printed(lines: list[str]) -> list[str]:
+    """Lines as standard output has them: no password prompts (those go to the terminal),
+    recovery codes (new each time) masked."""
+    return [RECOVERY_CODE.sub("CODE", line) for line in lines if not PROMPT.fullmatch(line)]
+
+
 def test_the_staff_examples_print_what_the_guide_shows(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
-    sessions = {command: output for command, output in console_sessions()}
+    sessions = {command: printed(output) for command, output in console_sessions()}
 
-    def run(arguments: list[str], stdin: str | None = None) -> list[str]:
+    def run(arguments: list[str], *lines: str) -> list[str]:
+        """The command with its passwords on standard input, one a line."""
+        stdin = "".join(f"{line}\n" for line in lines)
+        if lines and "--password-stdin" not in arguments:
+            arguments = [*arguments, "--password-stdin"]
         result = subprocess.run([*KIOSK, *arguments, "--data", data], input=stdin, text=True,
                                 capture_output=True, timeout=60, check=True)
-        return result.stdout.splitlines()
+        return printed(result.stdout.splitlines())
 
-    run(["staff", "add", "ana", "--password-stdin"], "the first password\n")
+    def shown(command: str) -> list[str]:
+        return sessions[f".venv/bin/kiosk {command}"]
+
+    assert run(["staff", "add", "ana"], "the first password") == shown("staff add ana")
     piped = next(c for c in sessions if "--password-stdin" in c)
-    assert run(kiosk_arguments(piped) or [], "another password\n") == sessions[piped]
+    assert run(kiosk_arguments(piped) or [], "the first password", "another password") == \
+        sessions[piped]
     listing = run(["staff", "list"])
-    shown = sessions[".venv/bin/kiosk staff list"]
-    assert [line.split("\t")[0] for line in listing] == [line.split("\t")[0] for line in shown]
+    assert [line.split("\t")[0] for line in listing] == \
+        [line.split("\t")[0] for line in shown("staff list")]
     assert all(re.fullmatch(r"\w+\tadded \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", line)
-               for line in listing + shown)
-    assert run(["staff", "remove", "ben"]) == sessions[".venv/bin/kiosk staff remove ben"]
+               for line in listing + shown("staff list"))
+    assert run(["staff", "passwd", "ben"], "another password", "a third password") == \
+        shown("staff passwd ben")
+    assert run(["staff", "remove", "ben", "--user", "ana"], "the first password") == \
+        shown("staff remove ben --user ana")
+    assert run(["keys", "recovery", "--user", "ana"], "the first password") == \
+        shown("keys recovery --user ana")
