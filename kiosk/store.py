@@ -62,7 +62,6 @@ from kiosk.storage.layout import (
     LOCK_FILE,
     QUESTIONNAIRES,
     TOP_FOLDERS,
-    day_of,
 )
 from kiosk.storage.models import AuditEvent, Draft
 from kiosk.storage.sealing import LOCKED_MESSAGE, RecordCodec, draft_document, draft_of
@@ -488,9 +487,10 @@ class Store:
         """All events, or one record's, oldest first."""
         since_day = None
         if record_id is not None:
-            # An unknown record's events may be on any day; a known one's not before it.
+            # An unknown record's events may be on any day; a stored one's not before the
+            # day it was saved on, which its place names (no key needed to know it).
             with suppress(RecordNotFound):
-                since_day = day_of(self.get_intake(record_id).created_at)
+                since_day = records.locate(self.root, record_id)[1].name[:10]
         return audit.events(self.root, record_id, since_day)
 
     # --- small documents -----------------------------------------------------------------

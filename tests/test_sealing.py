@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import signal
 import subprocess
 import sys
@@ -171,6 +172,9 @@ def test_the_desk_commands_need_a_login_once_there_are_keys(
     after = kiosk_command(restored, "records", "list", "--user", STAFF, "--password-stdin",
                           stdin="new password 2\n")
     assert after.returncode == 0 and after.stdout.count("\n") == 2, after.stderr
+    code = json.loads(shown.stdout)[0]["short_code"]
+    trail = kiosk_command(root, "audit", "--record", code)  # ids and actions: no login
+    assert trail.returncode == 0 and "unlock" not in trail.stdout, trail.stderr
     audit = "".join(path.read_text() for path in (root / "audit").rglob("*.jsonl"))
     assert audit.count('"action":"unlock"') >= 4 and '"unlock refused"' in audit
     assert PATIENT_NAME not in audit

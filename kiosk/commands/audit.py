@@ -23,7 +23,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = Store(resolve_data_dir(args.data))
-    record_id = store.get_intake(args.record).id if args.record else None
+    # Through the indexes: a sealed record's id needs no key.
+    record_id = store.record_file(args.record)[0] if args.record else None
     events = store.audit_events(record_id)
     if not events:
         print("no audit events" + (f" for record {record_id}" if record_id else ""))
