@@ -69,10 +69,31 @@ def reset_outbox(store: Store, record_ids: list[str]) -> None:
             outbox.queue_ids(store.root, [record_id])
 
 
+def push_forever(count: int) -> None:
+    """Save ``count`` intakes, then push them to a validating test server again and again,
+    as a viewer does in the background (for ``bench/tui.py --push-ab``); until killed."""
+    questionnaire = load_questionnaire(BUNDLED_QUESTIONNAIRE)
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=BENCH) as tmp:
+        store = Store(Path(tmp) / "pushing")
+        outbox.switch_on_outbox(store.root)
+        save_many(store, questionnaire, count)
+        record_ids = list(outbox.owed(store.root))
+        with running_fhir_server(validating=True) as server:
+            print("pushing", flush=True)
+            while True:
+                reset_outbox(store, record_ids)
+                push_all(store, f"{server.url}/fhir", 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1_000)
+    parser.add_argument("--forever", action="store_true",
+                        help="push again and again until killed (bench/tui.py --push-ab)")
     args = parser.parse_args()
+    if args.forever:
+        push_forever(min(args.count, 200))
+        return
     questionnaire = load_questionnaire(BUNDLED_QUESTIONNAIRE)
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=BENCH) as tmp:
         off = Store(Path(tmp) / "off")

@@ -18,12 +18,17 @@ let finish, as it does while a patient reads Welcome. Each check-in runs in a fr
 process, as a kiosk runs: one app per process (apps built one after another in one
 process leave each other's garbage and caches behind, which a kiosk never sees).
 Wall-clock and CPU time are both reported, the machine being shared.
+
+``--push-ab`` measures both with a FHIR push running the whole time in another process
+(``bench/push.py --forever``, as the viewer child pushes) against none, in alternating
+blocks.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import fcntl
 import json
@@ -38,7 +43,7 @@ import tempfile
 import termios
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -211,9 +216,47 @@ def milliseconds(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:.0f} ms"
 
 
+@contextlib.contextmanager
+def background_push() -> Iterator[None]:
+    """A push to a FHIR server running the whole time, in its own process, as the viewer
+    (a child process of the kiosk) pushes: ``bench/push.py --forever``."""
+    pushing = subprocess.Popen([sys.executable, str(REPO / "bench" / "push.py"), "--forever"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert pushing.stdout is not None
+        assert pushing.stdout.readline().strip() == "pushing"
+        yield
+    finally:
+        pushing.kill()
+        pushing.wait()
+
+
+def push_ab(rounds: int, check_ins: int) -> None:
+    """First paint and Next with and without a push running, in alternating blocks."""
+    paint: dict[str, list[float]] = {"no push": [], "push running": []}
+    nexts: dict[str, list[float]] = {"no push": [], "push running": []}
+    for _block in range(2):
+        for label in paint:
+            with background_push() if label == "push running" else contextlib.nullcontext():
+                paint[label] += bench_first_paint(rounds)["kiosk"]
+                nexts[label] += nexts_in_fresh_kiosks((80, 24), check_ins).walls
+    print("With a FHIR push running in another process (as the viewer pushes) and without,")
+    print(f"in alternating blocks ({2 * rounds} first paints, {len(nexts['no push'])} Nexts "
+          "at 80x24 each):")
+    for label in paint:
+        print(f"  {label:13} first paint {milliseconds(paint[label]):>7}, "
+              f"Next {milliseconds(nexts[label]):>6} (slowest "
+              f"{max(nexts[label]) * 1000:.0f} ms)")
+    for name, values in (("first paint", paint), ("Next", nexts)):
+        ratio = statistics.median(values["push running"]) / statistics.median(values["no push"])
+        print(f"  {name}: push running / no push = {ratio:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run: few rounds")
+    parser.add_argument("--push-ab", action="store_true",
+                        help="first paint and Next with a FHIR push running and without")
     parser.add_argument("--one-check-in", metavar="WxH", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_check_in:  # a child of nexts_in_fresh_kiosks: print one check-in's times
@@ -222,6 +265,9 @@ def main() -> None:
         print(json.dumps({"walls": times.walls, "cpus": times.cpus, "settled": times.settled}))
         return
     rounds, check_ins = (2, 1) if args.quick else (9, 3)
+    if args.push_ab:
+        push_ab(rounds, check_ins)
+        return
 
     paints = bench_first_paint(rounds)
     print(f"First painted screen on an 80x24 terminal, median of {rounds} runs:")
