@@ -18,11 +18,13 @@ from typing import Any
 
 import jwt
 import pytest
+from answers_fixture import PATIENT_NAME
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from decisions_fixture import STOP, answers_with_every_level
 from fhir_server import Behaviour, FhirTestServer, running_fhir_server
 from filelock import FileLock
+from sealed_fixture import PASSWORD, STAFF, kiosk_command, set_up_keys
 
 from kiosk.cli import main
 from kiosk.intake import Intake, build_intake
@@ -33,7 +35,6 @@ from kiosk.questionnaire.loader import load_questionnaire
 from kiosk.questionnaire.model import Questionnaire
 from kiosk.storage import outbox
 from kiosk.storage.backup import backed_up_files
-from kiosk.storage.errors import RecordLocked
 from kiosk.storage.layout import PUSH_LOCK_FILE
 from kiosk.store import Store
 
@@ -224,19 +225,26 @@ def test_a_record_erased_before_its_delivery_was_confirmed_is_deleted_if_there(
 
 
 def test_a_sealed_record_waits_for_a_staff_login_without_penalty(
-        clinic: Clinic, fhir: FhirTestServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    record = clinic.save()
-
-    def locked(_: str) -> Intake:
-        raise RecordLocked("sealed")
-
-    monkeypatch.setattr(clinic.store, "get_intake", locked)
+        clinic: Clinic, fhir: FhirTestServer) -> None:
+    folder = set_up_keys(clinic.data)
+    linked = clinic.save()  # sealed by a kiosk, then linked by a viewer holding the key
+    assert folder.reading_store().link_waiting() == 1
+    later = clinic.save()  # sealed, not linked yet: not owed to the server before that
+    assert set(outbox.owed(clinic.data)) == {linked.id}
     before = len(fhir.bundles())
-    [tried] = clinic.push()
+    [tried] = clinic.push()  # a viewer started again, nobody logged in yet
     assert (tried.state, tried.why) == ("pending", "waiting for a staff login (the record is "
                                                    "sealed)")
-    owing = outbox.owed(clinic.data)[record.id]
+    owing = outbox.owed(clinic.data)[linked.id]
     assert (owing.attempts, owing.next_try, len(fhir.bundles())) == (0, None, before)
+    # kiosk push with a login links what waits and sends both, opened.
+    pushed = kiosk_command(clinic.data, "push", "--user", STAFF, "--password-stdin",
+                           stdin=PASSWORD + "\n")
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert outbox.owed(clinic.data) == {}
+    for record in (linked, later):
+        [response] = clinic.mine("QuestionnaireResponse", record)
+        assert PATIENT_NAME in json.dumps(response, ensure_ascii=False)
 
 
 def test_the_token_file_is_read_again_when_renewed_and_smart_signs_a_jwt_assertion(
