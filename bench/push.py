@@ -72,6 +72,10 @@ def reset_outbox(store: Store, record_ids: list[str]) -> None:
 def push_forever(count: int) -> None:
     """Save ``count`` intakes, then push them to a validating test server again and again,
     as a viewer does in the background (for ``bench/tui.py --push-ab``); until killed."""
+    import signal
+
+    # Stopped with SIGTERM: leave through the with-blocks, so the scratch folder goes.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     questionnaire = load_questionnaire(BUNDLED_QUESTIONNAIRE)
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=BENCH) as tmp:
         store = Store(Path(tmp) / "pushing")

@@ -227,7 +227,7 @@ def background_push() -> Iterator[None]:
         assert pushing.stdout.readline().strip() == "pushing"
         yield
     finally:
-        pushing.kill()
+        pushing.terminate()  # it removes its scratch folder on the way out
         pushing.wait()
 
 
