@@ -14,13 +14,24 @@ class PublicUrlError(KioskError):
     """A public URL that phones could not use."""
 
 
-def check_public_url(url: str) -> str:
-    """The URL without a trailing slash, or :class:`PublicUrlError` saying what is wrong."""
+def address_problem(url: str) -> str | None:
+    """What keeps ``url`` from being a web server's address: "no address" (not http or
+    https, or no host), "query" (it has a query or fragment), or None if it is one."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "no address"
+    if parts.query or parts.fragment:
+        return "query"
+    return None
+
+
+def check_public_url(url: str) -> str:
+    """The URL without a trailing slash, or :class:`PublicUrlError` saying what is wrong."""
+    problem = address_problem(url)
+    if problem == "no address":
         raise PublicUrlError(f"public URL {url!r} must look like http://HOST:PORT or "
                              "https://HOST")
-    if parts.query or parts.fragment:
+    if problem == "query":
         raise PublicUrlError(f"public URL {url!r} must not have a query or fragment")
     return url.strip().rstrip("/")
 

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 from answers_fixture import PATIENT_NAME, complete_answers
-from sealed_fixture import PASSWORD, STAFF, files_holding, kiosk_command, set_up_keys
+from sealed_fixture import (
+    PASSWORD,
+    STAFF,
+    SealedFolder,
+    files_holding,
+    kiosk_command,
+    set_up_keys,
+)
 
 from kiosk.intake import Intake, build_intake
 from kiosk.keys.envelope import SealBroken
@@ -40,6 +47,14 @@ def flagged(questionnaire: Questionnaire) -> Intake:
     answers = complete_answers() | {"needle_fear": True, "blood_thinners": True,
                                     "blood_thinner_name": ["warfarin"]}
     return build_intake(questionnaire, answers)
+
+
+def saved_by_a_kiosk(folder: SealedFolder, questionnaire: Questionnaire,
+                     count: int) -> list[Intake]:
+    saved = [flagged(questionnaire) for _ in range(count)]
+    for intake in saved:
+        folder.kiosk_store().save_intake(intake, questionnaire)
+    return saved
 
 
 def flag_texts(intake: Intake) -> list[str]:
@@ -83,9 +98,7 @@ def test_a_copy_of_the_folder_shows_nothing_a_patient_said(
 def test_a_sealed_part_moved_onto_another_record_or_damaged_does_not_open(
         tmp_path: Path, questionnaire: Questionnaire) -> None:
     folder = set_up_keys(tmp_path / "data")
-    first, second = flagged(questionnaire), flagged(questionnaire)
-    for intake in (first, second):
-        folder.kiosk_store().save_intake(intake, questionnaire)
+    first, second = saved_by_a_kiosk(folder, questionnaire, 2)
     day_file = folder.reading_store().record_file(first.id)[1]
     text = day_file.read_text()
     sealed = [part.split('"')[0] for part in text.split('"sealed":"')[1:]]
@@ -183,9 +196,7 @@ def test_the_desk_commands_need_a_login_once_there_are_keys(
 def test_erasing_a_sealed_record_leaves_no_byte_of_it(
         tmp_path: Path, questionnaire: Questionnaire) -> None:
     folder = set_up_keys(tmp_path / "data")
-    kept, erased = flagged(questionnaire), flagged(questionnaire)
-    for intake in (kept, erased):
-        folder.kiosk_store().save_intake(intake, questionnaire)
+    kept, erased = saved_by_a_kiosk(folder, questionnaire, 2)
     viewer = folder.reading_store()
     viewer.link_waiting()
     day_file = viewer.record_file(erased.id)[1]

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
 from kiosk.config import ConfigError, Settings
+from kiosk.link import address_problem
 
 FHIR_URLS = ("fhir_url", "fhir_token_url")
 FHIR_PATHS = ("fhir_token_file", "fhir_private_key_file")
@@ -26,11 +26,11 @@ AuthKind = Literal["none", "token-file", "smart"]
 
 def check_fhir_url(key: str, url: str) -> str:
     """The URL without a trailing slash, or :class:`ConfigError` in one line."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    problem = address_problem(url)
+    if problem == "no address":
         raise ConfigError(f"{key}: {url.strip()!r} is not a server address; it must look "
                           "like https://fhir.example.org/fhir or http://HOST:PORT/fhir")
-    if parts.query or parts.fragment:
+    if problem == "query":
         raise ConfigError(f"{key}: {url.strip()!r} must not have a query (?) or fragment (#)")
     return url.strip().rstrip("/")
 
