@@ -162,12 +162,12 @@ def _log_output(output: IO[str]) -> None:
 
 def stop_when_parent_exits() -> None:
     """In the child: at the end of stdin (the kiosk stopped, even if killed outright),
-    stop the server as Ctrl+C does."""
+    stop the server as SIGTERM does."""
     def watch() -> None:
         # The raw descriptor, not sys.stdin: a daemon thread blocked in a buffered read
         # would make the interpreter abort at exit.
         while os.read(0, 4096):
             pass  # the kiosk writes nothing; only the pipe's end matters
-        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)  # kiosk serve stops cleanly on it
 
     threading.Thread(target=watch, daemon=True, name="kiosk-parent-watch").start()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import ssl
 from pathlib import Path
 from typing import Any
@@ -86,13 +88,14 @@ def run(args: argparse.Namespace) -> int:
     has_staff = bool(StaffAccounts(store).all_accounts())
     finish_set_up(store)  # a set-up a crash cut short: its records are sealed now
     daily = DailyBackup.from_settings(store, load_settings(data_dir))
-    asyncio.run(_serve(store, args.host, args.port, public_url, ssl_context, has_staff, daily))
-    return 0
+    return asyncio.run(_serve(store, args.host, args.port, public_url, ssl_context, has_staff,
+                              daily))
 
 
 async def _serve(store: Store, host: str, port: int, public_url: str,
                  ssl_context: ssl.SSLContext | None, has_staff: bool,
-                 daily: DailyBackup | None = None) -> None:
+                 daily: DailyBackup | None = None) -> int:
+    """Serve until SIGINT (exit 130, as Ctrl+C ends a command) or SIGTERM (0)."""
     from kiosk.interop.fhir_push import background_pusher
     from kiosk.viewer import start_viewer
 
@@ -109,12 +112,28 @@ async def _serve(store: Store, host: str, port: int, public_url: str,
         print("No staff accounts yet: add one with 'kiosk staff add NAME'; until then the "
               "records are stored in clear, not sealed", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
+    # Ctrl+C, and SIGTERM (how a kiosk stops its viewer child), end the server cleanly,
+    # even where the process was started with SIGINT ignored (a background job).
+    stop = asyncio.Event()
+    stopped_by: list[int] = []
+
+    def stop_on(signum: int) -> None:
+        stopped_by.append(signum)
+        stop.set()
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop_on, signum)
     try:
-        while True:  # until Ctrl+C cancels this task
+        while not stop.is_set():
             if daily is not None:  # on a thread: pages are served all the while
                 await asyncio.to_thread(daily.take_if_due)
-            await asyncio.sleep(BACKUP_LOOK_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), BACKUP_LOOK_SECONDS)
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
         if pushing is not None:
             pushing.cancel()
         await running.stop()
+    return 130 if stopped_by[:1] == [signal.SIGINT] else 0  # 130: as Ctrl+C ends a command
