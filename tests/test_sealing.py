@@ -152,9 +152,12 @@ def test_the_desk_commands_need_a_login_once_there_are_keys(
     wrong = kiosk_command(root, "records", "list", "--user", STAFF, "--password-stdin",
                           stdin="not it at all\n")
     assert wrong.returncode == 2 and "wrong password for staff account 'ana'" in wrong.stderr
+    Store(root).save_intake(flagged(questionnaire), questionnaire)  # a kiosk: sealed, unlinked
     shown = kiosk_command(root, "records", "list", "--json", "--user", STAFF,
                           "--password-stdin", stdin=PASSWORD + "\n")
     assert shown.returncode == 0 and '"short_code"' in shown.stdout
+    # The login linked the kiosk's visit to the same patient (same name and birth date).
+    assert len({record["patient"] for record in json.loads(shown.stdout)}) == 1
 
     # Nobody reaching a shell can add an account; a login or the recovery code can.
     alone = kiosk_command(root, "staff", "add", "eve", "--password-stdin", stdin="evilpass1\n")
@@ -184,7 +187,7 @@ def test_the_desk_commands_need_a_login_once_there_are_keys(
     assert kiosk_command(restored, "check").returncode == 0
     after = kiosk_command(restored, "records", "list", "--user", STAFF, "--password-stdin",
                           stdin="new password 2\n")
-    assert after.returncode == 0 and after.stdout.count("\n") == 2, after.stderr
+    assert after.returncode == 0 and after.stdout.count("\n") == 3, after.stderr
     code = json.loads(shown.stdout)[0]["short_code"]
     trail = kiosk_command(root, "audit", "--record", code)  # ids and actions: no login
     assert trail.returncode == 0 and "unlock" not in trail.stdout, trail.stderr

@@ -40,8 +40,6 @@ def run(args: argparse.Namespace) -> int:
     target = fhir_target(load_settings(store.root))
     if target is None:
         raise KioskError("no FHIR server is set; set one with 'kiosk config set fhir_url URL'")
-    if store.unlocked:  # records kiosks saved sealed are owed once linked (see Store)
-        store.link_waiting()
     pusher = Pusher(store, target, timeout=args.timeout)
     for ref in args.retry:
         record_id = _owed_id(store.root, ref)

@@ -81,4 +81,5 @@ def reading_store(args: argparse.Namespace, purpose: str) -> Store:
                           "--password-stdin)")
     password = read_secret("Password: ", args.password_stdin)
     unlock(store, args.user, password, purpose)
+    store.link_waiting()  # visits kiosks saved sealed join their patients (history, export)
     return store
