@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 import ssl
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
+def _finish_set_up(store: Store) -> None:
+    try:
+        finish_set_up(store)
+    except KioskError as error:  # one line (a damaged file names itself); no traceback
+        logging.getLogger("kiosk").error("sealing the records in place stopped: %s", error)
+
+
 def tls_context(certfile: Path | None, keyfile: Path | None) -> ssl.SSLContext | None:
     """The server TLS context for --certfile/--keyfile, or None to serve plain http."""
     if certfile is None:
@@ -86,7 +94,10 @@ def run(args: argparse.Namespace) -> int:
                          "that one (or choose another --port)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     has_staff = bool(StaffAccounts(store).all_accounts())
-    finish_set_up(store)  # a set-up a crash cut short: its records are sealed now
+    # A set-up a crash cut short is finished beside the serving (sealing a big folder takes
+    # a while, and a kiosk waits for its viewer's port); a kill mid-way is safe there too.
+    threading.Thread(target=_finish_set_up, args=(Store(data_dir),), daemon=True,
+                     name="kiosk-finish-set-up").start()
     daily = DailyBackup.from_settings(store, load_settings(data_dir))
     return asyncio.run(_serve(store, args.host, args.port, public_url, ssl_context, has_staff,
                               daily))
