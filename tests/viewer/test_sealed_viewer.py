@@ -51,6 +51,8 @@ def test_every_page_waits_for_a_login_and_a_session_from_before_a_restart_too(
     assert opened.status == 303
     page = browser.get(f"/i/{saved.short_code}")
     assert page.status == 200 and PATIENT_NAME in page.text
+    day = browser.get("/")
+    assert day.status == 200 and saved.short_code in day.text
     assert locked_viewer.store.get_intake(saved.id).patient is not None  # linked at unlock
     actions = [event.action for event in locked_viewer.store.audit_events()]
     assert "unlock" in actions and "login_failed" in actions
