@@ -453,6 +453,18 @@ class Store:
                 table.remove(doc_ids=ids)
         return len(ids)
 
+    # --- delivery to the clinic's FHIR server -------------------------------------------
+
+    def retry_delivery(self, record_id: str, actor: str, address: str | None = None) -> bool:
+        """Staff fixed what the FHIR server refused: the record is owed again, to be tried
+        at once; audited ("push-retry"). False if its delivery had not failed."""
+        with self.locked():
+            if not outbox.retry(self.root, record_id):
+                return False
+            audit.append(self.root, AuditEvent(actor=actor, action="push-retry",
+                                               record_id=record_id, address=address))
+            return True
+
     # --- free text kept beside records ----------------------------------------------------
 
     def seal_text(self, text: str) -> str:

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 from typing import Any
 
+from kiosk.commands.arguments import cli_actor
 from kiosk.commands.staff_login import add_login_options, reading_store
 from kiosk.config import load_settings
 from kiosk.errors import KioskError
@@ -42,10 +43,8 @@ def run(args: argparse.Namespace) -> int:
         raise KioskError("no FHIR server is set; set one with 'kiosk config set fhir_url URL'")
     pusher = Pusher(store, target, timeout=args.timeout)
     for ref in args.retry:
-        record_id = _owed_id(store.root, ref)
-        with store.locked():
-            if not outbox.retry(store.root, record_id):
-                raise KioskError(f"record {ref} has not failed; nothing to retry")
+        if not store.retry_delivery(_owed_id(store.root, ref), cli_actor()):
+            raise KioskError(f"record {ref} has not failed; nothing to retry")
     tried = {one.record_id: one for one in asyncio.run(pusher.push_owed(
         now_ignoring_backoff=True, wait_for_others=args.timeout + 5))}
     still = outbox.owed(store.root)  # a record changed meanwhile is owed again

@@ -8,8 +8,6 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from kiosk.storage import outbox
-from kiosk.store import AuditEvent
 from kiosk.viewer.auth import see_other
 from kiosk.viewer.context import viewer
 from kiosk.viewer.corrections import checked, refused
@@ -25,12 +23,7 @@ async def send_again(request: web.Request) -> web.StreamResponse:
 def _send_again(request: web.Request, form: Mapping[str, object]) -> web.StreamResponse:
     context, ref, session = checked(request, form)
     intake = load_intake(context, ref)
-    store = context.store
-    with store.locked():
-        again = outbox.retry(store.root, intake.id)
-    if not again:
+    if not context.store.retry_delivery(intake.id, session.user, request.remote):
         return refused(context, intake.id, "This record is not refused by the FHIR server; "
                                            "there is nothing to send again.")
-    store.record_audit(AuditEvent(actor=session.user, action="push-retry",
-                                  record_id=intake.id, address=request.remote))
     return see_other(f"/i/{intake.id}")
