@@ -117,9 +117,7 @@ class Store:
         :mod:`kiosk.storage.patients`)."""
         if self._key is not None:
             return self._key.link_secret
-        if self.keys.is_set_up():
-            return None
-        return patients.load_secret(self.root)
+        return None if self.sealed else patients.load_secret(self.root)
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -150,18 +148,23 @@ class Store:
         what is derived (see :mod:`kiosk.storage.check`)."""
         derived = DERIVED
         not_checked = []
-        if self.keys.is_set_up() and self._key is None:
+        if self.sealed and self._key is None:
             not_checked.append("the patient index's link keys and visits (the records are "
                                "sealed: add --user NAME to check them too)")
         else:
             derived += patients.derived_indexes(
                 self.questionnaire_for, self.codec(),
-                known_secret=lambda: self._key.link_secret if self._key
-                else patients.existing_secret(self.root),
-                secret=self._required_secret)
+                known_secret=self._known_link_secret, secret=self._required_secret)
         report = check.check(self.root, self.locked(), repair, derived)
         report.not_checked += not_checked
         return report
+
+    def _known_link_secret(self) -> bytes | None:
+        """The link secret if this process can have it and the store has one; never makes
+        one (a check or an erasure writes no secret)."""
+        if self._key is not None:
+            return self._key.link_secret
+        return None if self.sealed else patients.existing_secret(self.root)
 
     def _required_secret(self) -> bytes:
         secret = self._link_secret()
@@ -307,8 +310,7 @@ class Store:
         with self.locked():
             codec = self.codec()
             intake = records.get(self.root, record_ref, codec)
-            secret = self._key.link_secret if self._key is not None \
-                else patients.existing_secret(self.root)
+            secret = self._known_link_secret()
             key_of = self._key_of(secret) if secret is not None else (lambda _: None)
             key = key_of(intake)
             records.erase(self.root, intake)

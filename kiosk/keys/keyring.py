@@ -246,6 +246,7 @@ class Keyring:
         stored = self._required()
         entry = stored.accounts.get(name)
         if entry is None:
+            wrapping.decoy(password)  # as slow as a wrong password: timing names no account
             raise NoSuchAccount(f"there is no staff account {name!r} with a key "
                                 "(see 'kiosk staff list')")
         return self._opened(stored, entry.wrap, password, staff_holder(name))

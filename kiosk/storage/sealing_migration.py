@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from tinydb import where
 
@@ -23,9 +22,8 @@ from kiosk.storage import patients, records
 from kiosk.storage.files import fsync_dir, open_tinydb
 from kiosk.storage.layout import DRAFTS_FILE
 from kiosk.storage.sealing import CLEAR, RecordCodec, draft_document, draft_of, is_sealed
+from kiosk.store import DRAFT_FIELDS, DRAFTS_KIND, Store
 
-if TYPE_CHECKING:
-    from kiosk.store import Store
 
 @dataclass
 class Sealed:
@@ -77,7 +75,7 @@ def _seal_drafts(store: Store) -> int:
     path = store.root / DRAFTS_FILE
     if key is None or not path.exists():
         return 0
-    with store.locked(), open_tinydb(path, "the kiosk drafts", frozenset({"station"})) as db:
+    with store.locked(), open_tinydb(path, DRAFTS_KIND, DRAFT_FIELDS) as db:
         table = db.table("drafts")
         clear = [document for document in table.all() if not is_sealed(document)]
         for document in clear:

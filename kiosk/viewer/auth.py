@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from kiosk.keys.keyring import ClinicKey
-from kiosk.keys.wrapping import WrongSecret, decoy
+from kiosk.keys.keyring import ClinicKey, NoSuchAccount
+from kiosk.keys.wrapping import WrongSecret
 from kiosk.viewer.accounts import normalize_name, verify_password
 from kiosk.viewer.context import ViewerContext, viewer
 from kiosk.viewer.security import safe_next, tokens_match
@@ -118,14 +118,11 @@ async def log_in(request: web.Request) -> web.StreamResponse:
 def _check_password(context: ViewerContext, attempt: LoginAttempt) -> bool | ClinicKey:
     """The opened key for an account holding one, True for a right password of an account
     made before keys, else False."""
-    if attempt.has_key:
-        try:
+    if attempt.has_key or (attempt.stored_hash is None and context.store.sealed):
+        try:  # an unknown name costs as much as a wrong password (Keyring.unlock)
             return context.store.keys.unlock(attempt.name, attempt.password)
-        except WrongSecret:
+        except (WrongSecret, NoSuchAccount):
             return False
-    if attempt.stored_hash is None and context.store.sealed:
-        decoy(attempt.password)  # an unknown name: as slow as a wrong password
-        return False
     return verify_password(attempt.password, attempt.stored_hash)
 
 
