@@ -8,9 +8,12 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from kiosk.questionnaire.model import Questionnaire
 
 CHROMIUM = Path("/usr/bin/chromium")
 # As this machine needs them: no sandbox as root, and no calls home (the network is closed).
@@ -39,6 +42,15 @@ def write_yaml(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def questionnaire() -> Questionnaire:
+    """The bundled first-visit questionnaire (modules that need another define their own)."""
+    from kiosk.paths import BUNDLED_QUESTIONNAIRE
+    from kiosk.questionnaire.loader import load_questionnaire
+
+    return load_questionnaire(BUNDLED_QUESTIONNAIRE)
 
 
 @pytest.fixture(scope="session")

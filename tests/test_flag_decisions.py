@@ -10,17 +10,8 @@ from decisions_fixture import CAUTION, NOTE, REFER, STOP, answers_with_every_lev
 
 from kiosk.decisions import DecisionRefused, flag_keys
 from kiosk.intake import Intake, build_intake
-from kiosk.paths import BUNDLED_QUESTIONNAIRE
-from kiosk.questionnaire.loader import read_questionnaire
 from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
-
-
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    loaded = read_questionnaire(BUNDLED_QUESTIONNAIRE).questionnaire
-    assert loaded is not None
-    return loaded
 
 
 @pytest.fixture

@@ -24,8 +24,6 @@ from sealed_fixture import (
 from kiosk.intake import Intake, build_intake
 from kiosk.keys.envelope import SealBroken
 from kiosk.keys.wrapping import WrongSecret
-from kiosk.paths import BUNDLED_QUESTIONNAIRE
-from kiosk.questionnaire.loader import read_questionnaire
 from kiosk.questionnaire.model import Questionnaire
 from kiosk.storage.errors import RecordLocked, StoreDamaged
 from kiosk.storage.models import Draft
@@ -35,12 +33,6 @@ from kiosk.store import Store
 SECRETS = [PATIENT_NAME, "1979-05-14", "555-0142", "Bending to lift the laundry basket",
            "How many visits will I need?", "Sit at work without pain."]
 
-
-@pytest.fixture(scope="module")
-def questionnaire() -> Questionnaire:
-    loaded = read_questionnaire(BUNDLED_QUESTIONNAIRE).questionnaire
-    assert loaded is not None
-    return loaded
 
 
 def flagged(questionnaire: Questionnaire) -> Intake:

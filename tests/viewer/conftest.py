@@ -23,8 +23,6 @@ import pytest
 from answers_fixture import complete_answers
 
 from kiosk.intake import Intake, build_intake
-from kiosk.paths import BUNDLED_QUESTIONNAIRE
-from kiosk.questionnaire.loader import read_questionnaire
 from kiosk.questionnaire.model import Questionnaire
 from kiosk.store import Store
 from kiosk.viewer import RunningViewer, start_viewer
@@ -145,12 +143,6 @@ class ViewerServer:
         self.thread.join(timeout=10)
         self.loop.close()
 
-
-@pytest.fixture(scope="session")
-def questionnaire() -> Questionnaire:
-    loaded = read_questionnaire(BUNDLED_QUESTIONNAIRE).questionnaire
-    assert loaded is not None
-    return loaded
 
 
 @pytest.fixture
